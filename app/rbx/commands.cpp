@@ -1,0 +1,667 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/rbx/commands.h"
+
+#include "models/analysis/identity.h"
+#include "models/analysis/policy.h"
+#include "models/analysis/queries.h"
+#include "models/analysis/resourcecatalog.h"
+#include "models/analysis/rulematch.h"
+#include "models/io/accessreview.h"
+#include "models/io/snapshotloader.h"
+
+#include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace rbx::cli {
+
+namespace {
+
+QString qs(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+
+void err(const std::string& s)
+{
+    std::fputs(s.c_str(), stderr);
+    if (s.empty() || s.back() != '\n')
+        std::fputc('\n', stderr);
+}
+
+void out(const std::string& s)
+{
+    std::fwrite(s.data(), 1, s.size(), stdout);
+}
+
+QJsonArray jsonList(const std::vector<std::string>& v)
+{
+    QJsonArray a;
+    for (const auto& s : v)
+        a.append(qs(s));
+    return a;
+}
+
+// Columns separated by three spaces, as kubectl's tabwriter prints them.
+std::string table(const std::vector<std::vector<std::string>>& rows)
+{
+    std::vector<std::size_t> width;
+    for (const auto& r : rows)
+        for (std::size_t i = 0; i < r.size(); ++i) {
+            if (width.size() <= i)
+                width.push_back(0);
+            width[i] = std::max(width[i], static_cast<std::size_t>(QString::fromStdString(r[i]).size()));
+        }
+    std::string text;
+    for (const auto& r : rows) {
+        std::string line;
+        for (std::size_t i = 0; i < r.size(); ++i) {
+            line += r[i];
+            if (i + 1 < r.size())
+                line += std::string(width[i] - static_cast<std::size_t>(QString::fromStdString(r[i]).size()) + 3, ' ');
+        }
+        while (!line.empty() && line.back() == ' ')
+            line.pop_back();
+        text += line + '\n';
+    }
+    return text;
+}
+
+std::string goList(const std::vector<std::string>& v)
+{
+    std::string s = "[";
+    for (std::size_t i = 0; i < v.size(); ++i)
+        s += (i ? " " : "") + v[i];
+    return s + ']';
+}
+
+struct Common
+{
+    QCommandLineOption snapshot {QStringList {QStringLiteral("snapshot"), QStringLiteral("f")},
+                                 QStringLiteral("Snapshot to load: a file, a folder (recursive) or - for stdin. "
+                                                "Repeat to merge several."),
+                                 QStringLiteral("PATH")};
+    QCommandLineOption strict {QStringLiteral("strict"),
+                               QStringLiteral("Treat load diagnostics as fatal (exit 2) instead of answering from "
+                                              "what loaded.")};
+    QCommandLineOption quietLoad {QStringLiteral("quiet-load"),
+                                  QStringLiteral("Do not print load diagnostics on stderr.")};
+};
+
+struct Identity
+{
+    QCommandLineOption as {QStringLiteral("as"),
+                           QStringLiteral("User to evaluate as, e.g. system:serviceaccount:NS:NAME."),
+                           QStringLiteral("USER")};
+    QCommandLineOption asGroup {QStringLiteral("as-group"),
+                                QStringLiteral("Group to evaluate as (repeatable). Without it, a ServiceAccount user "
+                                               "gets system:serviceaccounts, system:serviceaccounts:NS and "
+                                               "system:authenticated, as the API server's impersonation does."),
+                                QStringLiteral("GROUP")};
+    QCommandLineOption sa {QStringLiteral("sa"), QStringLiteral("ServiceAccount to evaluate as: NS:NAME (same as "
+                                                                "--as system:serviceaccount:NS:NAME)."),
+                           QStringLiteral("NS:NAME")};
+};
+
+struct Scope
+{
+    QCommandLineOption ns {QStringList {QStringLiteral("n"), QStringLiteral("namespace")},
+                           QStringLiteral("Namespace of the request (default: \"default\" for namespaced resources)."),
+                           QStringLiteral("NS")};
+    QCommandLineOption all {QStringList {QStringLiteral("A"), QStringLiteral("all-namespaces")},
+                            QStringLiteral("All namespaces.")};
+    QCommandLineOption subresource {QStringLiteral("subresource"), QStringLiteral("Subresource, e.g. log or exec."),
+                                    QStringLiteral("SUB")};
+};
+
+void addCommon(QCommandLineParser& p, const Common& c)
+{
+    p.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
+    p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    p.addHelpOption();
+    p.addOption(c.snapshot);
+    p.addOption(c.strict);
+    p.addOption(c.quietLoad);
+}
+
+// Parses; returns false (and the exit code in `code`) when the command must stop here.
+bool parse(QCommandLineParser& p, const QStringList& args, int& code)
+{
+    if (!p.parse(args)) {
+        err("rbx: " + p.errorText().toStdString() + "\nRun 'rbx " + args.value(0).toStdString()
+            + " --help' for usage.");
+        code = kExitUsage;
+        return false;
+    }
+    if (p.isSet(QStringLiteral("help"))) {
+        out(p.helpText().toStdString());
+        code = kExitOk;
+        return false;
+    }
+    return true;
+}
+
+std::shared_ptr<const Snapshot> load(const QCommandLineParser& p, const Common& c, int& code)
+{
+    const auto paths = p.values(c.snapshot);
+    if (paths.isEmpty()) {
+        err("rbx: no snapshot given: use --snapshot PATH (a file, a folder or -)");
+        code = kExitUsage;
+        return nullptr;
+    }
+    std::vector<std::string> inputs;
+    for (const auto& s : paths)
+        inputs.push_back(s.toStdString());
+    auto snapshot = io::loadSnapshot(inputs);
+    if (!p.isSet(c.quietLoad) || p.isSet(c.strict))
+        for (const auto& d : snapshot->report.diagnostics)
+            err(d.toString());
+    if (p.isSet(c.strict) && !snapshot->report.diagnostics.empty()) {
+        err("rbx: " + std::to_string(snapshot->report.diagnostics.size())
+            + " load diagnostic(s) and --strict is set");
+        code = kExitUsage;
+        return nullptr;
+    }
+    return snapshot;
+}
+
+// The subject of --as/--as-group/--sa; false with a message if none or both.
+bool identity(const QCommandLineParser& p, const Identity& id, UserInfo& user, int& code)
+{
+    std::string name;
+    if (p.isSet(id.sa)) {
+        auto u = serviceAccountShorthand(p.value(id.sa).toStdString());
+        if (!u) {
+            err("rbx: --sa expects NS:NAME with a valid namespace and name, got \"" + p.value(id.sa).toStdString()
+                + '"');
+            code = kExitUsage;
+            return false;
+        }
+        name = *u;
+        if (p.isSet(id.as) && p.value(id.as).toStdString() != name) {
+            err("rbx: --sa and --as name different users");
+            code = kExitUsage;
+            return false;
+        }
+    } else if (p.isSet(id.as)) {
+        name = p.value(id.as).toStdString();
+    } else {
+        err("rbx: say whom to evaluate: --as USER [--as-group GROUP]... or --sa NS:NAME");
+        code = kExitUsage;
+        return false;
+    }
+    std::vector<std::string> groups;
+    for (const auto& g : p.values(id.asGroup))
+        groups.push_back(g.toStdString());
+    user = impersonate(name, groups);
+    return true;
+}
+
+struct Target
+{
+    Request request;
+    bool allNamespaces = false;
+    std::string warning;
+};
+
+// VERB RESOURCE[/SUB] [NAME] or VERB /non-resource-url, scoped by -n/-A the way kubectl scopes it.
+bool target(const QCommandLineParser& p, const Scope& sc, const QStringList& positional, const ResourceCatalog& catalog,
+            Target& t, int& code)
+{
+    if (positional.size() < 2 || positional.size() > 3) {
+        err("rbx: expected VERB RESOURCE[/SUBRESOURCE] [NAME] or VERB /NON-RESOURCE-URL");
+        code = kExitUsage;
+        return false;
+    }
+    const auto verb = positional[0].toStdString();
+    const auto what = positional[1].toStdString();
+    if (p.isSet(sc.ns) && p.isSet(sc.all)) {
+        err("rbx: -n and -A exclude each other");
+        code = kExitUsage;
+        return false;
+    }
+    t.allNamespaces = p.isSet(sc.all);
+    if (!what.empty() && what.front() == '/') {
+        if (positional.size() == 3 || p.isSet(sc.subresource)) {
+            err("rbx: a non-resource URL takes no name or subresource");
+            code = kExitUsage;
+            return false;
+        }
+        t.request.resourceRequest = false;
+        t.request.nonResource = {what, verb};
+        return true;
+    }
+    auto resolved = catalog.resolve(what);
+    std::string name = positional.size() == 3 ? positional[2].toStdString() : std::string();
+    if (!resolved.subresource.empty()) {
+        // kubectl reads TYPE/NAME; `pods/log` names a subresource. A known subresource (or an explicit NAME
+        // argument) makes it a subresource; otherwise it is the name.
+        const auto* type = catalog.find(resolved.group, resolved.resource);
+        const bool knownSub = type
+            && std::find(type->subresources.begin(), type->subresources.end(), resolved.subresource)
+                != type->subresources.end();
+        if (!knownSub && positional.size() < 3 && !p.isSet(sc.subresource)) {
+            name = resolved.subresource;
+            resolved.subresource.clear();
+        }
+    }
+    if (p.isSet(sc.subresource)) {
+        if (!resolved.subresource.empty()) {
+            err("rbx: the subresource is given twice");
+            code = kExitUsage;
+            return false;
+        }
+        resolved.subresource = p.value(sc.subresource).toStdString();
+    }
+    if (!resolved.known)
+        t.warning = "Warning: the snapshot's catalogue has no resource type \"" + what + "\"";
+    auto& ra = t.request.resource;
+    ra.verb = verb;
+    ra.group = resolved.group;
+    ra.resource = resolved.resource;
+    ra.subresource = resolved.subresource;
+    ra.name = name;
+    if (t.allNamespaces || !resolved.namespaced)
+        ra.ns.clear();
+    else
+        ra.ns = p.isSet(sc.ns) ? p.value(sc.ns).toStdString() : std::string("default");
+    return true;
+}
+
+std::string chain(const Policy& policy, const Grant& g)
+{
+    const auto& s = policy.snapshot();
+    const auto& b = s.bindings[g.binding];
+    const auto& role = s.roles[g.role];
+    const auto& er = policy.effectiveRules(g.role)[g.rule];
+    const auto& source = s.roles[er.sourceRole];
+    std::string text = (b.cluster ? "ClusterRoleBinding " + b.meta.name : "RoleBinding " + b.meta.ns + '/' + b.meta.name)
+        + " -> " + (role.cluster ? "ClusterRole " : "Role ") + role.meta.name;
+    if (er.sourceRole != g.role)
+        text += " (aggregated from ClusterRole " + source.meta.name + ')';
+    const auto& r = er.rule;
+    text += " -> rule #" + std::to_string(er.sourceRuleIndex + 1) + ": verbs=" + goList(r.verbs);
+    if (!r.nonResourceURLs.empty()) {
+        text += " nonResourceURLs=" + goList(r.nonResourceURLs);
+    } else {
+        text += " apiGroups=" + goList(r.apiGroups) + " resources=" + goList(r.resources);
+        if (!r.resourceNames.empty())
+            text += " resourceNames=" + goList(r.resourceNames);
+    }
+    text += "  [" + b.meta.source.file + ':' + std::to_string(b.meta.source.line) + ']';
+    return text;
+}
+
+QJsonObject grantJson(const Policy& policy, const Grant& g)
+{
+    const auto& s = policy.snapshot();
+    const auto& b = s.bindings[g.binding];
+    const auto& role = s.roles[g.role];
+    const auto& er = policy.effectiveRules(g.role)[g.rule];
+    QJsonObject o;
+    o.insert(QStringLiteral("binding"),
+             QJsonObject {{QStringLiteral("kind"), b.cluster ? QStringLiteral("ClusterRoleBinding")
+                                                             : QStringLiteral("RoleBinding")},
+                          {QStringLiteral("namespace"), qs(b.meta.ns)},
+                          {QStringLiteral("name"), qs(b.meta.name)}});
+    o.insert(QStringLiteral("role"),
+             QJsonObject {{QStringLiteral("kind"), role.cluster ? QStringLiteral("ClusterRole") : QStringLiteral("Role")},
+                          {QStringLiteral("namespace"), qs(role.meta.ns)},
+                          {QStringLiteral("name"), qs(role.meta.name)}});
+    if (er.sourceRole != g.role)
+        o.insert(QStringLiteral("aggregatedFrom"), qs(s.roles[er.sourceRole].meta.name));
+    QJsonObject rule;
+    rule.insert(QStringLiteral("index"), static_cast<int>(er.sourceRuleIndex));
+    rule.insert(QStringLiteral("verbs"), jsonList(er.rule.verbs));
+    if (!er.rule.apiGroups.empty())
+        rule.insert(QStringLiteral("apiGroups"), jsonList(er.rule.apiGroups));
+    if (!er.rule.resources.empty())
+        rule.insert(QStringLiteral("resources"), jsonList(er.rule.resources));
+    if (!er.rule.resourceNames.empty())
+        rule.insert(QStringLiteral("resourceNames"), jsonList(er.rule.resourceNames));
+    if (!er.rule.nonResourceURLs.empty())
+        rule.insert(QStringLiteral("nonResourceURLs"), jsonList(er.rule.nonResourceURLs));
+    o.insert(QStringLiteral("rule"), rule);
+    const auto& subject = b.subjects[g.subject];
+    o.insert(QStringLiteral("subject"), QJsonObject {{QStringLiteral("kind"), qs(subject.kind)},
+                                                     {QStringLiteral("name"), qs(subject.name)},
+                                                     {QStringLiteral("namespace"), qs(subject.ns)}});
+    return o;
+}
+
+void printJson(const QJsonValue& v)
+{
+    QJsonDocument doc = v.isArray() ? QJsonDocument(v.toArray()) : QJsonDocument(v.toObject());
+    out(doc.toJson(QJsonDocument::Indented).toStdString());
+}
+
+// ---- commands ---------------------------------------------------------------------------------------------------
+
+int cmdLoad(const QStringList& args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Load snapshots and print the load report: objects per kind, skipped "
+                                               "kinds, duplicates and diagnostics (file:line:column).\n\n"
+                                               "Usage: rbx load --snapshot PATH... [-o text|json]"));
+    Common c;
+    addCommon(p, c);
+    QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("text or json."),
+                              QStringLiteral("FORMAT"), QStringLiteral("text"));
+    p.addOption(output);
+    int code = 0;
+    if (!parse(p, args, code))
+        return code;
+    std::vector<std::string> inputs;
+    for (const auto& s : p.values(c.snapshot))
+        inputs.push_back(s.toStdString());
+    if (inputs.empty()) {
+        err("rbx: no snapshot given: use --snapshot PATH");
+        return kExitUsage;
+    }
+    auto snapshot = io::loadSnapshot(inputs);
+    const auto& r = snapshot->report;
+    if (p.value(output) == QLatin1String("json")) {
+        QJsonObject o;
+        QJsonObject kept;
+        for (const auto& k : r.kept)
+            kept.insert(qs(k.kind), static_cast<qint64>(k.count));
+        QJsonObject skipped;
+        for (const auto& k : r.skipped)
+            skipped.insert(qs(k.kind), static_cast<qint64>(k.count));
+        QJsonArray diags;
+        for (const auto& d : r.diagnostics)
+            diags.append(QJsonObject {{QStringLiteral("severity"), d.severity == Diagnostic::Severity::Error
+                                                                        ? QStringLiteral("error")
+                                                                        : QStringLiteral("warning")},
+                                      {QStringLiteral("file"), qs(d.file)},
+                                      {QStringLiteral("line"), static_cast<int>(d.line)},
+                                      {QStringLiteral("column"), static_cast<int>(d.column)},
+                                      {QStringLiteral("document"), d.document},
+                                      {QStringLiteral("message"), qs(d.message)}});
+        o.insert(QStringLiteral("files"), static_cast<qint64>(r.files));
+        o.insert(QStringLiteral("documents"), static_cast<qint64>(r.documents));
+        o.insert(QStringLiteral("kept"), kept);
+        o.insert(QStringLiteral("skipped"), skipped);
+        o.insert(QStringLiteral("duplicates"), jsonList(r.duplicates));
+        o.insert(QStringLiteral("notes"), jsonList(r.notes));
+        o.insert(QStringLiteral("diagnostics"), diags);
+        printJson(o);
+    } else if (p.value(output) == QLatin1String("text")) {
+        out(r.toText());
+        Policy policy(snapshot);
+        for (const auto& w : policy.warnings())
+            out("Warning: " + w + '\n');
+    } else {
+        err("rbx: --output must be text or json");
+        return kExitUsage;
+    }
+    return p.isSet(c.strict) && !r.diagnostics.empty() ? kExitUsage : kExitOk;
+}
+
+int cmdReview(const QStringList& args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(
+        QStringLiteral("Answer authorization.k8s.io/v1 SubjectAccessReviews read as JSON, one per line, on stdin. "
+                       "Each is written back on its own line, in order, with status.allowed and status.reason filled "
+                       "in; a malformed line gets status.evaluationError and the stream goes on. Groups are used "
+                       "exactly as given, as the API server does.\n\n"
+                       "Usage: rbx review --snapshot PATH... < reviews.jsonl"));
+    Common c;
+    addCommon(p, c);
+    int code = 0;
+    if (!parse(p, args, code))
+        return code;
+    for (const auto& s : p.values(c.snapshot))
+        if (s == QLatin1String("-")) {
+            err("rbx review: stdin carries the reviews; give the snapshot as a file or folder");
+            return kExitUsage;
+        }
+    auto snapshot = load(p, c, code);
+    if (!snapshot)
+        return code;
+    Policy policy(snapshot);
+    std::string line;
+    while (std::getline(std::cin, line)) {
+        if (line.find_first_not_of(" \t\r") == std::string::npos)
+            continue;
+        out(io::answerSubjectAccessReview(policy, line) + '\n');
+        std::fflush(stdout);
+    }
+    return kExitOk;
+}
+
+int cmdCanI(const QStringList& args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Check whether a subject may perform an action, as `kubectl auth can-i` does, offline.\n\n"
+        "Usage:\n"
+        "  rbx can-i VERB RESOURCE[/SUBRESOURCE] [NAME] --as USER [--as-group GROUP]... [-n NS|-A]\n"
+        "  rbx can-i VERB /NON-RESOURCE-URL --sa NS:NAME\n"
+        "  rbx can-i --list --sa NS:NAME [-n NS] [-o table|json]\n\n"
+        "RESOURCE is a plural, singular, short name or kind, optionally with .GROUP (deployments.apps). "
+        "RESOURCE/X is a subresource when X is one (pods/log), else a name, as kubectl reads TYPE/NAME.\n"
+        "Prints yes or no. Exit code: 0 yes, 1 no, 2 error. --why prints the binding -> role -> rule behind a yes.\n"
+        "--list adds a Scope column: cluster (a ClusterRoleBinding: holds in every namespace) or namespace."));
+    Common c;
+    Identity id;
+    Scope sc;
+    addCommon(p, c);
+    p.addOptions({id.as, id.asGroup, id.sa, sc.ns, sc.all, sc.subresource});
+    QCommandLineOption list(QStringLiteral("list"), QStringLiteral("List everything the subject can do."));
+    QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
+                              QStringLiteral("For --list: table or json."), QStringLiteral("FORMAT"),
+                              QStringLiteral("table"));
+    QCommandLineOption noHeaders(QStringLiteral("no-headers"), QStringLiteral("For --list: no header line."));
+    QCommandLineOption quiet({QStringLiteral("q"), QStringLiteral("quiet")},
+                             QStringLiteral("Print nothing; only the exit code answers."));
+    QCommandLineOption why(QStringLiteral("why"), QStringLiteral("Explain the answer (provenance of a yes)."));
+    p.addOptions({list, output, noHeaders, quiet, why});
+    p.addPositionalArgument(QStringLiteral("VERB"), QStringLiteral("get, list, create, impersonate, ..."));
+    p.addPositionalArgument(QStringLiteral("RESOURCE"), QStringLiteral("RESOURCE[.GROUP][/SUBRESOURCE] or /URL"));
+    p.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("Resource name (optional)"), QStringLiteral("[NAME]"));
+    int code = 0;
+    if (!parse(p, args, code))
+        return code;
+    UserInfo user;
+    if (!identity(p, id, user, code))
+        return code;
+    if (p.isSet(list)) {
+        if (!p.positionalArguments().isEmpty()) {
+            err("rbx can-i --list takes no VERB or RESOURCE");
+            return kExitUsage;
+        }
+        const auto fmt = p.value(output);
+        if (fmt != QLatin1String("table") && fmt != QLatin1String("json")) {
+            err("rbx: --output must be table or json");
+            return kExitUsage;
+        }
+        auto snapshot = load(p, c, code);
+        if (!snapshot)
+            return code;
+        Policy policy(snapshot);
+        const std::string ns = p.isSet(sc.all) ? std::string()
+            : p.isSet(sc.ns)                   ? p.value(sc.ns).toStdString()
+                                               : std::string("default");
+        const auto rows = rulesFor(policy, user, ns);
+        if (fmt == QLatin1String("json")) {
+            QJsonArray rules;
+            for (const auto& r : rows)
+                rules.append(QJsonObject {{QStringLiteral("resources"), jsonList(r.resources)},
+                                          {QStringLiteral("nonResourceURLs"), jsonList(r.nonResourceURLs)},
+                                          {QStringLiteral("resourceNames"), jsonList(r.resourceNames)},
+                                          {QStringLiteral("verbs"), jsonList(r.verbs)},
+                                          {QStringLiteral("scope"), r.clusterWide ? QStringLiteral("cluster")
+                                                                                  : QStringLiteral("namespace")},
+                                          {QStringLiteral("grantedBy"), jsonList(r.grantedBy)}});
+            printJson(QJsonObject {{QStringLiteral("user"), qs(user.name)},
+                                   {QStringLiteral("groups"), jsonList(user.groups)},
+                                   {QStringLiteral("namespace"), qs(ns)},
+                                   {QStringLiteral("rules"), rules}});
+        } else {
+            std::vector<std::vector<std::string>> t;
+            if (!p.isSet(noHeaders))
+                t.push_back({"Resources", "Non-Resource URLs", "Resource Names", "Verbs", "Scope"});
+            for (const auto& r : rows) {
+                std::string res;
+                for (const auto& x : r.resources)
+                    res += (res.empty() ? "" : ", ") + x;
+                t.push_back({res, goList(r.nonResourceURLs), goList(r.resourceNames), goList(r.verbs),
+                             r.clusterWide ? "cluster" : "namespace"});
+            }
+            out(table(t));
+        }
+        return kExitOk;
+    }
+    auto snapshot = load(p, c, code);
+    if (!snapshot)
+        return code;
+    Policy policy(snapshot);
+    ResourceCatalog catalog(*snapshot);
+    Target t;
+    if (!target(p, sc, p.positionalArguments(), catalog, t, code))
+        return code;
+    if (!t.warning.empty() && !p.isSet(quiet))
+        err(t.warning);
+    t.request.user = user;
+    const auto d = policy.authorize(t.request);
+    if (!p.isSet(quiet)) {
+        if (d.allowed) {
+            out("yes\n");
+            if (p.isSet(why))
+                out("  " + d.reason + "\n  " + chain(policy, *d.grant) + '\n');
+        } else {
+            out(d.reason.empty() ? "no\n" : "no - " + d.reason + '\n');
+        }
+        if (!d.allowed && user.inGroup("system:masters"))
+            err("note: group system:masters is allowed everything by the API server outside RBAC");
+    }
+    return d.allowed ? kExitOk : kExitNo;
+}
+
+int cmdWhoCan(const QStringList& args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "List every subject that can perform an action, with the binding and role behind it. Group subjects are "
+        "expanded to the snapshot's ServiceAccounts they cover (system:serviceaccounts[:NS], "
+        "system:authenticated).\n\n"
+        "Usage:\n"
+        "  rbx who-can VERB RESOURCE[/SUBRESOURCE] [NAME] [-n NS|-A] [-o table|json]\n"
+        "  rbx who-can VERB /NON-RESOURCE-URL\n\n"
+        "Without -A: the ClusterRoleBindings plus the RoleBindings of the namespace (default \"default\"). With -A: "
+        "RoleBindings of every namespace count, each in its own namespace (SCOPE column)."));
+    Common c;
+    Scope sc;
+    addCommon(p, c);
+    p.addOptions({sc.ns, sc.all, sc.subresource});
+    QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("table or json."),
+                              QStringLiteral("FORMAT"), QStringLiteral("table"));
+    p.addOption(output);
+    p.addPositionalArgument(QStringLiteral("VERB"), QStringLiteral("get, list, create, ..."));
+    p.addPositionalArgument(QStringLiteral("RESOURCE"), QStringLiteral("RESOURCE[.GROUP][/SUBRESOURCE] or /URL"));
+    p.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("Resource name (optional)"), QStringLiteral("[NAME]"));
+    int code = 0;
+    if (!parse(p, args, code))
+        return code;
+    const auto fmt = p.value(output);
+    if (fmt != QLatin1String("table") && fmt != QLatin1String("json")) {
+        err("rbx: --output must be table or json");
+        return kExitUsage;
+    }
+    auto snapshot = load(p, c, code);
+    if (!snapshot)
+        return code;
+    Policy policy(snapshot);
+    ResourceCatalog catalog(*snapshot);
+    Target t;
+    if (!target(p, sc, p.positionalArguments(), catalog, t, code))
+        return code;
+    if (!t.warning.empty())
+        err(t.warning);
+    const auto result = whoCan(policy, t.request, t.allNamespaces);
+    const auto& s = *snapshot;
+    auto via = [&](const WhoCanEntry& e) {
+        const auto& b = s.bindings[e.binding];
+        const auto& role = s.roles[e.role];
+        return (b.cluster ? "ClusterRoleBinding/" + b.meta.name : "RoleBinding/" + b.meta.name) + " -> "
+            + (role.cluster ? "ClusterRole/" : "Role/") + role.meta.name;
+    };
+    if (fmt == QLatin1String("json")) {
+        QJsonArray entries;
+        for (const auto& e : result.entries) {
+            QJsonObject o = grantJson(policy, Grant {e.binding, 0, e.role, e.rule});
+            o.insert(QStringLiteral("subject"), QJsonObject {{QStringLiteral("kind"), qs(e.subject.kind)},
+                                                             {QStringLiteral("name"), qs(e.subject.name)},
+                                                             {QStringLiteral("namespace"), qs(e.subject.ns)}});
+            o.insert(QStringLiteral("scope"), e.scope.empty() ? QStringLiteral("cluster") : qs(e.scope));
+            o.insert(QStringLiteral("matchesNobody"), e.matchesNobody);
+            if (e.subject.kind == "Group")
+                o.insert(QStringLiteral("serviceAccounts"), jsonList(e.serviceAccounts));
+            entries.append(o);
+        }
+        printJson(QJsonObject {{QStringLiteral("subjects"), entries}, {QStringLiteral("notes"), jsonList(result.notes)}});
+        return kExitOk;
+    }
+    std::vector<std::vector<std::string>> rows {{"KIND", "NAME", "SA-NAMESPACE", "SCOPE", "VIA"}};
+    for (const auto& e : result.entries) {
+        rows.push_back({e.subject.kind, e.subject.name + (e.matchesNobody ? " (matches nobody)" : ""),
+                        e.subject.kind == "ServiceAccount" ? e.subject.ns : "",
+                        e.scope.empty() ? "cluster" : e.scope, via(e)});
+        for (const auto& sa : e.serviceAccounts) {
+            const auto slash = sa.find('/');
+            rows.push_back({"  ServiceAccount", sa.substr(slash + 1), sa.substr(0, slash),
+                            e.scope.empty() ? "cluster" : e.scope, "via Group " + e.subject.name});
+        }
+    }
+    out(table(rows));
+    for (const auto& n : result.notes)
+        out("Note: " + n + '\n');
+    return kExitOk;
+}
+
+} // namespace
+
+std::string mainHelp()
+{
+    return "rbx - RBAC Explorer on the command line: what every ServiceAccount can do, and why.\n"
+           "\n"
+           "Usage: rbx COMMAND [options]\n"
+           "\n"
+           "Commands:\n"
+           "  can-i     Check whether a subject can do something (kubectl auth can-i, offline; --list too)\n"
+           "  who-can   List every subject that can do something, with binding and role\n"
+           "  review    Answer SubjectAccessReview JSON lines from stdin\n"
+           "  load      Load snapshots and print the load report\n"
+           "  help CMD  Show the help of a command (same as rbx CMD --help)\n"
+           "\n"
+           "Every command reads --snapshot PATH (repeatable): a YAML/JSON file (kubectl get -o yaml|json, "
+           "List or multi-document), a folder (recursive; *.yaml, *.yml, *.json, also .gz), or - for stdin.\n"
+           "Load diagnostics go to stderr; answers come from what loaded unless --strict.\n"
+           "\n"
+           "Exit codes: 0 success / yes, 1 no (can-i), 2 usage or input error.\n";
+}
+
+int run(const QString& command, const QStringList& args)
+{
+    if (command == QLatin1String("load"))
+        return cmdLoad(args);
+    if (command == QLatin1String("review"))
+        return cmdReview(args);
+    if (command == QLatin1String("can-i"))
+        return cmdCanI(args);
+    if (command == QLatin1String("who-can"))
+        return cmdWhoCan(args);
+    err("rbx: unknown command \"" + command.toStdString() + "\"\n\n" + mainHelp());
+    return kExitUsage;
+}
+
+} // namespace rbx::cli

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "models/io/node.h"
+
+#include <array>
+
+namespace rbx::io {
+
+namespace {
+
+bool isContainerList(std::string_view key)
+{
+    return key == "containers" || key == "initContainers" || key == "ephemeralContainers";
+}
+
+bool keptContainerField(std::string_view key)
+{
+    static constexpr std::array kept {std::string_view("name"), std::string_view("env"), std::string_view("envFrom"),
+                                      std::string_view("image"), std::string_view("volumeMounts")};
+    for (auto k : kept)
+        if (k == key)
+            return true;
+    return false;
+}
+
+} // namespace
+
+bool shouldSkip(const std::vector<std::string_view>& path)
+{
+    const auto n = path.size();
+    if (n == 0)
+        return false;
+    const auto first = path[0];
+    if (n == 1)
+        return first == "status" || first == "binaryData";
+    if (first == "metadata")
+        return path[1] == "managedFields"
+            || (n == 3 && path[1] == "annotations" && path[2] == "kubectl.kubernetes.io/last-applied-configuration");
+    // Secret and ConfigMap payloads: only the service-account token (fingerprinted, then dropped) and the
+    // token-tracking ConfigMap's date are ever read. Key names survive as skipped entries.
+    if (first == "data")
+        return n == 2 ? (path[1] != "token" && path[1] != "since") : false;
+    if (first == "stringData")
+        return n == 2 ? path[1] != "token" : false;
+    if (first == "spec") {
+        // CRD schemas are large and never read.
+        if (n == 4 && path[1] == "versions" && path[3] == "schema")
+            return true;
+        if (n == 2 && path[1] == "validation")
+            return true;
+        // Container fields other than identity, env references and mounts (probes, resources, commands...).
+        if (n >= 3 && path[n - 2].empty() && isContainerList(path[n - 3]))
+            return !keptContainerField(path[n - 1]);
+        // Literal env values may hold credentials: never keep them.
+        if (n >= 3 && path[n - 1] == "value" && path[n - 2].empty() && path[n - 3] == "env")
+            return true;
+    }
+    return false;
+}
+
+} // namespace rbx::io

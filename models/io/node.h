@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+// A small tree holding one Kubernetes object while it is decoded. Readers (YAML events, JSON On-Demand) build one
+// per object, with the subtrees we never use already skipped, so no reader ever holds a whole file as a tree.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace rbx::io {
+
+struct Node
+{
+    enum class Type : std::uint8_t { Null, Scalar, Map, Seq, Skipped }; // Skipped: present, value not read
+    enum class ScalarStyle : std::uint8_t { Plain, Quoted }; // Quoted: YAML quoted/block scalar or JSON string
+
+    Type type = Type::Null;
+    ScalarStyle style = ScalarStyle::Plain;
+    bool jsonString = false; // JSON: the scalar was a string token (not number/bool)
+    std::uint32_t line = 0; // 1-based
+    std::uint32_t column = 0; // 1-based
+    std::string scalar;
+    std::vector<std::pair<std::string, Node>> map; // keys in document order
+    std::vector<Node> seq;
+
+    [[nodiscard]] const Node* get(std::string_view key) const
+    {
+        for (const auto& [k, v] : map)
+            if (k == key)
+                return &v;
+        return nullptr;
+    }
+    [[nodiscard]] bool isNull() const
+    {
+        return type == Type::Null || type == Type::Skipped;
+    }
+    [[nodiscard]] bool isScalar() const
+    {
+        return type == Type::Scalar;
+    }
+    [[nodiscard]] bool isMap() const
+    {
+        return type == Type::Map;
+    }
+    [[nodiscard]] bool isSeq() const
+    {
+        return type == Type::Seq;
+    }
+};
+
+// Decides which subtrees a reader may skip. `path` is the chain of map keys from the object's root ("" stands for
+// a sequence element). Keeps only what the decoders read; drops status, managedFields, secret payloads, etc.
+[[nodiscard]] bool shouldSkip(const std::vector<std::string_view>& path);
+
+// Limits that keep hostile input bounded.
+inline constexpr int kMaxDepth = 512;
+inline constexpr std::size_t kMaxNodesPerDocument = 4'000'000;
+
+} // namespace rbx::io

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: Apache-2.0
+// Turns object trees from the readers into domain objects, document by document: a document is committed whole or
+// rejected whole, duplicates keep the last object, and every problem becomes a Diagnostic with its position.
+#pragma once
+
+#include "models/domain/snapshot.h"
+#include "models/io/node.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <variant>
+
+namespace rbx::io {
+
+struct DecodeError
+{
+    std::uint32_t line = 0;
+    std::uint32_t column = 0;
+    std::string message;
+};
+
+struct TokenTrackingObject
+{
+    TokenTracking tracking;
+    ObjectMeta meta;
+};
+
+using DecodedObject = std::variant<Namespace, ServiceAccount, Secret, Role, Binding, Workload, NodeObject,
+                                   CustomResourceDefinition, TokenTrackingObject>;
+
+class SnapshotBuilder
+{
+public:
+    explicit SnapshotBuilder(std::string defaultNamespace = "default");
+
+    void setFile(const std::string& file);
+    void beginDocument(std::uint32_t documentIndex);
+    // One object (a whole document, or one item of a List). Kind/apiVersion fall back to the given ones (typed lists).
+    void addObject(const Node& object, const std::string& fallbackKind = {}, const std::string& fallbackApiVersion = {});
+    // Items of a list whose kind/apiVersion are not known yet: kept until endList().
+    void addPendingListItem(Node item);
+    void endList(const Node& listRoot);
+    // Commit (ok) or drop (syntax error) the current document's objects.
+    void endDocument(bool ok);
+    void diagnostic(Diagnostic::Severity severity, std::uint32_t line, std::uint32_t column, std::string message,
+                    bool inDocument = true);
+    void countFile()
+    {
+        ++m_files;
+    }
+    void failDocument()
+    {
+        m_documentFailed = true;
+    }
+    [[nodiscard]] bool failedCurrentDocument() const
+    {
+        return m_documentFailed;
+    }
+
+    [[nodiscard]] std::shared_ptr<Snapshot> finish(std::vector<std::string> inputs);
+
+    // Decoding of one object, exposed for tests. Throws DecodeError.
+    [[nodiscard]] static std::optional<DecodedObject> decode(const Node& object, const std::string& kind,
+                                                             const std::string& apiVersion, bool& namespaceDefaulted,
+                                                             const std::string& defaultNamespace);
+
+private:
+    void commit(DecodedObject&& object);
+
+    Snapshot m_snapshot;
+    std::string m_defaultNamespace;
+    std::string m_file;
+    std::uint32_t m_document = 0;
+    bool m_documentFailed = false;
+    std::size_t m_files = 0;
+    std::size_t m_documents = 0;
+    std::size_t m_namespaceDefaulted = 0;
+    std::vector<DecodedObject> m_pending; // objects of the current document
+    std::vector<Node> m_pendingItems; // list items waiting for the list's kind
+    std::map<std::string, std::size_t> m_keptCounts;
+    std::map<std::string, std::size_t> m_skippedCounts;
+    std::map<std::tuple<std::string, std::string, std::string>, std::size_t> m_index; // (kind, ns, name) -> position
+    std::vector<std::string> m_pendingSkipped;
+    std::size_t m_pendingDefaulted = 0;
+};
+
+} // namespace rbx::io

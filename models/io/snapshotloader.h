@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+// Loads files, folders (recursive), gzip-compressed files and stdin ("-") into one Snapshot.
+#pragma once
+
+#include "models/domain/snapshot.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rbx::io {
+
+struct LoadOptions
+{
+    std::string defaultNamespace = "default"; // for namespaced objects without metadata.namespace
+    std::uint64_t maxDecompressedBytes = 4ULL << 30; // gzip bomb guard
+};
+
+struct LoadCallbacks
+{
+    std::function<bool()> canceled; // polled between files and documents
+    std::function<void(std::size_t done, std::size_t total, const std::string& file)> progress;
+};
+
+enum class Format { Auto, Yaml, Json };
+
+[[nodiscard]] std::shared_ptr<const Snapshot> loadSnapshot(const std::vector<std::string>& inputs,
+                                                           const LoadOptions& options = {},
+                                                           const LoadCallbacks& callbacks = {});
+// In-memory input (tests, stdin): `name` is used in diagnostics.
+[[nodiscard]] std::shared_ptr<const Snapshot> loadFromString(std::string_view data, const std::string& name,
+                                                             Format format = Format::Auto,
+                                                             const LoadOptions& options = {});
+// Files a folder contributes, in load order (sorted paths): *.yaml, *.yml, *.json and those with .gz.
+[[nodiscard]] std::vector<std::string> snapshotFilesIn(const std::string& directory);
+
+} // namespace rbx::io

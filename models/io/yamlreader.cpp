@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "models/io/readers.h"
+#include "models/io/snapshotbuilder.h"
+
+#include <yaml.h>
+
+#include <tuple>
+#include <unordered_map>
+
+namespace rbx::io {
+
+namespace {
+
+struct Event
+{
+    yaml_event_t e {};
+    bool valid = false;
+    Event() = default;
+    Event(const Event&) = delete;
+    Event& operator=(const Event&) = delete;
+    ~Event()
+    {
+        reset();
+    }
+    void reset()
+    {
+        if (valid)
+            yaml_event_delete(&e);
+        valid = false;
+    }
+    [[nodiscard]] yaml_event_type_t type() const
+    {
+        return e.type;
+    }
+    [[nodiscard]] std::uint32_t line() const
+    {
+        return static_cast<std::uint32_t>(e.start_mark.line);
+    }
+    [[nodiscard]] std::uint32_t column() const
+    {
+        return static_cast<std::uint32_t>(e.start_mark.column) + 1;
+    }
+};
+
+struct SyntaxError
+{
+};
+
+// Parses one chunk (the text between document markers) of a YAML stream.
+class ChunkParser
+{
+public:
+    ChunkParser(std::string_view chunk, std::uint32_t firstLine, SnapshotBuilder& builder, std::uint32_t& docIndex)
+        : m_firstLine(firstLine)
+        , m_builder(builder)
+        , m_docIndex(docIndex)
+    {
+        yaml_parser_initialize(&m_parser);
+        yaml_parser_set_input_string(&m_parser, reinterpret_cast<const unsigned char*>(chunk.data()), chunk.size());
+    }
+    ~ChunkParser()
+    {
+        yaml_parser_delete(&m_parser);
+    }
+    ChunkParser(const ChunkParser&) = delete;
+    ChunkParser& operator=(const ChunkParser&) = delete;
+
+    void run()
+    {
+        bool inDocument = false;
+        try {
+            Event ev;
+            pull(ev); // STREAM_START
+            for (;;) {
+                pull(ev);
+                if (ev.type() == YAML_STREAM_END_EVENT)
+                    return;
+                if (ev.type() != YAML_DOCUMENT_START_EVENT)
+                    return; // cannot happen with a conforming parser
+                m_builder.beginDocument(m_docIndex++);
+                inDocument = true;
+                m_anchors.clear();
+                m_nodes = 0;
+                document();
+                pull(ev); // DOCUMENT_END
+                m_builder.endDocument(true);
+                inDocument = false;
+            }
+        } catch (const SyntaxError&) {
+            if (!inDocument)
+                m_builder.beginDocument(m_docIndex++);
+            std::string message = m_parser.problem ? m_parser.problem : "YAML syntax error";
+            if (m_parser.context)
+                message = std::string(m_parser.context) + ": " + message;
+            std::uint32_t line = m_firstLine + static_cast<std::uint32_t>(m_parser.problem_mark.line);
+            std::uint32_t column = static_cast<std::uint32_t>(m_parser.problem_mark.column) + 1;
+            if (m_parser.error == YAML_READER_ERROR) {
+                message = "invalid text (" + message + "); YAML must be UTF-8 or UTF-16";
+                std::tie(line, column) = positionOfOffset(m_parser.problem_offset);
+            }
+            m_builder.diagnostic(Diagnostic::Severity::Error, line, column, "YAML: " + message);
+            m_builder.endDocument(false);
+        }
+    }
+
+    void setText(std::string_view chunk)
+    {
+        m_chunk = chunk;
+    }
+
+private:
+    void pull(Event& ev)
+    {
+        ev.reset();
+        if (!yaml_parser_parse(&m_parser, &ev.e))
+            throw SyntaxError {};
+        ev.valid = true;
+    }
+
+    std::pair<std::uint32_t, std::uint32_t> positionOfOffset(std::size_t offset) const
+    {
+        std::uint32_t line = m_firstLine;
+        std::size_t lineStart = 0;
+        for (std::size_t i = 0; i < offset && i < m_chunk.size(); ++i)
+            if (m_chunk[i] == '\n') {
+                ++line;
+                lineStart = i + 1;
+            }
+        return {line, static_cast<std::uint32_t>(offset - lineStart) + 1};
+    }
+
+    void position(Node& n, const Event& ev) const
+    {
+        n.line = m_firstLine + ev.line();
+        n.column = ev.column();
+    }
+
+    void error(const Event& ev, std::string message)
+    {
+        if (!m_builder.failedCurrentDocument())
+            m_builder.diagnostic(Diagnostic::Severity::Error, m_firstLine + ev.line(), ev.column(), std::move(message));
+        m_builder.failDocument();
+        m_failed = true;
+    }
+
+    // Consumes the rest of the node whose start event is `ev`, without building it.
+    void skip(Event& ev)
+    {
+        if (ev.type() != YAML_MAPPING_START_EVENT && ev.type() != YAML_SEQUENCE_START_EVENT)
+            return;
+        int depth = 1;
+        Event inner;
+        while (depth > 0) {
+            pull(inner);
+            if (inner.type() == YAML_MAPPING_START_EVENT || inner.type() == YAML_SEQUENCE_START_EVENT)
+                ++depth;
+            else if (inner.type() == YAML_MAPPING_END_EVENT || inner.type() == YAML_SEQUENCE_END_EVENT)
+                --depth;
+        }
+    }
+
+    static std::size_t countNodes(const Node& n)
+    {
+        std::size_t c = 1;
+        for (const auto& [k, v] : n.map)
+            c += countNodes(v);
+        for (const auto& v : n.seq)
+            c += countNodes(v);
+        return c;
+    }
+
+    void remember(const Event& ev, const Node& n)
+    {
+        const yaml_char_t* anchor = nullptr;
+        if (ev.type() == YAML_SCALAR_EVENT)
+            anchor = ev.e.data.scalar.anchor;
+        else if (ev.type() == YAML_MAPPING_START_EVENT)
+            anchor = ev.e.data.mapping_start.anchor;
+        else if (ev.type() == YAML_SEQUENCE_START_EVENT)
+            anchor = ev.e.data.sequence_start.anchor;
+        if (anchor)
+            m_anchors[reinterpret_cast<const char*>(anchor)] = {n, countNodes(n)};
+    }
+
+    bool budget(const Event& ev, std::size_t nodes)
+    {
+        m_nodes += nodes;
+        if (m_nodes <= kMaxNodesPerDocument)
+            return true;
+        error(ev, "document too large: more than " + std::to_string(kMaxNodesPerDocument)
+                      + " nodes (alias expansion bomb?)");
+        return false;
+    }
+
+    // Builds the node whose start event is `ev`. Paths drive skipping; depth guards hostile nesting.
+    Node value(Event& ev, std::vector<std::string_view>& path, int depth)
+    {
+        Node n;
+        position(n, ev);
+        if (m_failed) {
+            skip(ev);
+            return n;
+        }
+        if (depth > kMaxDepth) {
+            error(ev, "nesting deeper than " + std::to_string(kMaxDepth) + " levels");
+            skip(ev);
+            return n;
+        }
+        if (!budget(ev, 1)) {
+            skip(ev);
+            return n;
+        }
+        switch (ev.type()) {
+        case YAML_ALIAS_EVENT: {
+            const auto name = std::string(reinterpret_cast<const char*>(ev.e.data.alias.anchor));
+            auto it = m_anchors.find(name);
+            if (it == m_anchors.end()) {
+                error(ev, "unknown alias *" + name);
+                return n;
+            }
+            if (!budget(ev, it->second.second))
+                return n;
+            Node copy = it->second.first;
+            position(copy, ev);
+            return copy;
+        }
+        case YAML_SCALAR_EVENT: {
+            const auto& s = ev.e.data.scalar;
+            n.type = Node::Type::Scalar;
+            n.scalar.assign(reinterpret_cast<const char*>(s.value), s.length);
+            const bool strTag = s.tag && std::string_view(reinterpret_cast<const char*>(s.tag)) == "tag:yaml.org,2002:str";
+            n.style = (s.style == YAML_PLAIN_SCALAR_STYLE && !strTag) ? Node::ScalarStyle::Plain
+                                                                       : Node::ScalarStyle::Quoted;
+            if (n.style == Node::ScalarStyle::Plain && (n.scalar.empty() || n.scalar == "~" || n.scalar == "null"))
+                n.type = Node::Type::Null;
+            remember(ev, n);
+            return n;
+        }
+        case YAML_SEQUENCE_START_EVENT: {
+            n.type = Node::Type::Seq;
+            Event item;
+            path.emplace_back();
+            for (;;) {
+                pull(item);
+                if (item.type() == YAML_SEQUENCE_END_EVENT)
+                    break;
+                n.seq.push_back(value(item, path, depth + 1));
+            }
+            path.pop_back();
+            remember(ev, n);
+            return n;
+        }
+        case YAML_MAPPING_START_EVENT: {
+            n.type = Node::Type::Map;
+            mapping(n, path, depth);
+            remember(ev, n);
+            return n;
+        }
+        default:
+            error(ev, "unexpected YAML event");
+            return n;
+        }
+    }
+
+    void mapping(Node& n, std::vector<std::string_view>& path, int depth)
+    {
+        Event key;
+        Event val;
+        std::vector<Node> merges;
+        for (;;) {
+            pull(key);
+            if (key.type() == YAML_MAPPING_END_EVENT)
+                break;
+            std::string keyText;
+            if (key.type() == YAML_SCALAR_EVENT) {
+                keyText.assign(reinterpret_cast<const char*>(key.e.data.scalar.value), key.e.data.scalar.length);
+            } else if (key.type() == YAML_ALIAS_EVENT) {
+                auto k = value(key, path, depth + 1);
+                keyText = k.scalar;
+            } else {
+                error(key, "a mapping key must be a scalar");
+                skip(key);
+                pull(val);
+                skip(val);
+                continue;
+            }
+            pull(val);
+            if (keyText == "<<" && key.e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+                merges.push_back(value(val, path, depth + 1));
+                continue;
+            }
+            path.push_back(keyText);
+            const bool skipped = shouldSkip(path);
+            Node child;
+            if (skipped) {
+                position(child, val);
+                child.type = Node::Type::Skipped;
+                skip(val);
+            } else {
+                child = value(val, path, depth + 1);
+            }
+            path.pop_back();
+            bool replaced = false;
+            for (auto& [k, v] : n.map) {
+                if (k == keyText) {
+                    if (!m_failed)
+                        m_builder.diagnostic(Diagnostic::Severity::Warning, m_firstLine + key.line(), key.column(),
+                                             "duplicate key \"" + keyText + "\": the last value wins");
+                    v = std::move(child);
+                    replaced = true;
+                    break;
+                }
+            }
+            if (!replaced)
+                n.map.emplace_back(std::move(keyText), std::move(child));
+        }
+        // Merge keys (<<): explicit keys win over merged ones.
+        for (auto& m : merges) {
+            std::vector<Node*> sources;
+            if (m.isMap())
+                sources.push_back(&m);
+            else if (m.isSeq())
+                for (auto& s : m.seq)
+                    if (s.isMap())
+                        sources.push_back(&s);
+            for (Node* src : sources)
+                for (auto& [k, v] : src->map)
+                    if (!n.get(k))
+                        n.map.emplace_back(k, v);
+        }
+    }
+
+    void document()
+    {
+        Event ev;
+        pull(ev);
+        std::vector<std::string_view> path;
+        m_failed = false;
+        if (ev.type() != YAML_MAPPING_START_EVENT) {
+            Node root = value(ev, path, 1);
+            if (!m_failed)
+                m_builder.addObject(root);
+            return;
+        }
+        // The root mapping: `items` of a List are streamed one object at a time.
+        Node root;
+        position(root, ev);
+        root.type = Node::Type::Map;
+        bool isList = false;
+        Event key;
+        Event val;
+        for (;;) {
+            pull(key);
+            if (key.type() == YAML_MAPPING_END_EVENT)
+                break;
+            if (key.type() != YAML_SCALAR_EVENT) {
+                error(key, "a mapping key must be a scalar");
+                skip(key);
+                pull(val);
+                skip(val);
+                continue;
+            }
+            std::string keyText(reinterpret_cast<const char*>(key.e.data.scalar.value), key.e.data.scalar.length);
+            pull(val);
+            if (keyText == "items" && val.type() == YAML_SEQUENCE_START_EVENT) {
+                isList = true;
+                Event item;
+                for (;;) {
+                    pull(item);
+                    if (item.type() == YAML_SEQUENCE_END_EVENT)
+                        break;
+                    m_nodes = 0;
+                    std::vector<std::string_view> itemPath;
+                    Node obj = value(item, itemPath, 2);
+                    if (m_failed)
+                        continue;
+                    const Node* k = obj.isMap() ? obj.get("kind") : nullptr;
+                    const Node* v = obj.isMap() ? obj.get("apiVersion") : nullptr;
+                    if (k && v && k->isScalar() && v->isScalar())
+                        m_builder.addObject(obj);
+                    else
+                        m_builder.addPendingListItem(std::move(obj));
+                }
+                continue;
+            }
+            path.push_back(keyText);
+            Node child;
+            if (shouldSkip(path)) {
+                child.type = Node::Type::Skipped;
+                skip(val);
+            } else {
+                child = value(val, path, 2);
+            }
+            path.pop_back();
+            root.map.emplace_back(std::move(keyText), std::move(child));
+        }
+        if (m_failed)
+            return;
+        if (isList)
+            m_builder.endList(root);
+        else
+            m_builder.addObject(root);
+    }
+
+    yaml_parser_t m_parser {};
+    std::uint32_t m_firstLine;
+    SnapshotBuilder& m_builder;
+    std::uint32_t& m_docIndex;
+    std::string_view m_chunk;
+    std::unordered_map<std::string, std::pair<Node, std::size_t>> m_anchors;
+    std::size_t m_nodes = 0;
+    bool m_failed = false;
+};
+
+bool isMarker(std::string_view line, std::string_view marker)
+{
+    return line.starts_with(marker)
+        && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r' || line[3] == '\n');
+}
+
+} // namespace
+
+void readYaml(std::string_view data, SnapshotBuilder& builder, const CancelCheck& canceled)
+{
+    // Split the stream at document markers so that a syntax error (after which libyaml cannot resume) costs only
+    // its own document. Marker lines cannot occur inside YAML content, so the split is exact.
+    std::uint32_t docIndex = 0;
+    std::size_t chunkStart = 0;
+    std::uint32_t chunkLine = 0; // 0-based line of the chunk's first line
+    std::uint32_t line = 0;
+    auto flush = [&](std::size_t end) {
+        if (end > chunkStart) {
+            const auto chunk = data.substr(chunkStart, end - chunkStart);
+            // Skip chunks of only blanks and comments cheaply (no document in them).
+            bool content = false;
+            for (std::size_t i = 0; i < chunk.size() && !content;) {
+                auto eol = chunk.find('\n', i);
+                if (eol == std::string_view::npos)
+                    eol = chunk.size();
+                auto l = chunk.substr(i, eol - i);
+                const auto first = l.find_first_not_of(" \t\r");
+                if (first != std::string_view::npos && l[first] != '#')
+                    content = true;
+                i = eol + 1;
+            }
+            if (content) {
+                ChunkParser parser(chunk, chunkLine + 1, builder, docIndex);
+                parser.setText(chunk);
+                parser.run();
+            }
+        }
+    };
+    std::size_t pos = 0;
+    while (pos < data.size()) {
+        if (canceled && canceled())
+            return;
+        auto eol = data.find('\n', pos);
+        const std::size_t next = eol == std::string_view::npos ? data.size() : eol + 1;
+        const auto text = data.substr(pos, next - pos);
+        if (isMarker(text, "---")) {
+            flush(pos);
+            chunkStart = pos;
+            chunkLine = line;
+        } else if (isMarker(text, "...")) {
+            flush(next);
+            chunkStart = next;
+            chunkLine = line + 1;
+        }
+        pos = next;
+        ++line;
+    }
+    flush(data.size());
+}
+
+} // namespace rbx::io
