@@ -621,6 +621,8 @@ void SnapshotBuilder::endList(const Node& listRoot)
         kind = k->scalar;
     if (const Node* v = field(listRoot, "apiVersion"); v && v->isScalar())
         apiVersion = v->scalar;
+    if (kind.empty())
+        kind = "List"; // some dumps omit the list's kind; their items carry their own
     if (kind != "List" && !kind.ends_with("List")) {
         diagnostic(Diagnostic::Severity::Error, listRoot.line, listRoot.column,
                    "a document with items must be a List (kind: List or e.g. RoleList), got kind \"" + kind + '"');
