@@ -106,12 +106,14 @@ struct Broken
 {
     std::string group;
     std::string resource;
-    std::vector<std::string> names;
+    std::string name; // kubectl breaks resourceNames down to one per rule
+    bool hasName = false;
     std::string url;
+    std::string urlVerb; // non-resource rules are never merged: one row per URL and verb
     bool clusterWide = false;
     auto key() const
     {
-        return std::tie(group, resource, names, url, clusterWide);
+        return std::tie(group, resource, hasName, name, url, urlVerb, clusterWide);
     }
 };
 
@@ -119,10 +121,10 @@ struct Broken
 
 std::vector<RuleRow> rulesFor(const Policy& policy, const UserInfo& user, const std::string& ns)
 {
-    // Break every rule down to one verb/group/resource (or URL), then merge the verbs of identical targets.
-    std::map<std::tuple<std::string, std::string, std::vector<std::string>, std::string, bool>,
-             std::pair<std::vector<std::string>, std::set<std::string>>>
-        compact;
+    // kubectl's BreakdownRule + CompactRules: one verb/group/resource/name per rule, then the verbs of identical
+    // targets merged; non-resource rules stay one URL and verb each.
+    using Key = std::tuple<std::string, std::string, bool, std::string, std::string, std::string, bool>;
+    std::map<Key, std::pair<std::vector<std::string>, std::set<std::string>>> compact;
     policy.visitApplicableBindings(user, ns, [&](std::size_t b, std::size_t s) {
         auto role = policy.resolveRoleRef(b);
         if (!role)
@@ -131,40 +133,58 @@ std::vector<RuleRow> rulesFor(const Policy& policy, const UserInfo& user, const 
         const auto by = policy.describeGrant({b, s, *role, 0});
         for (const auto& er : policy.effectiveRules(*role)) {
             const auto& r = er.rule;
-            auto add = [&](Broken&& k, const std::string& verb) {
-                auto& [verbs, sources] = compact[k.key()];
+            auto add = [&](const Broken& k, const std::string& verb) {
+                auto [it, inserted] = compact.try_emplace(k.key());
+                auto& [verbs, sources] = it->second;
                 if (std::find(verbs.begin(), verbs.end(), verb) == verbs.end())
                     verbs.push_back(verb);
                 sources.insert(by);
             };
-            for (const auto& verb : r.verbs) {
-                for (const auto& g : r.apiGroups)
-                    for (const auto& res : r.resources)
-                        add({g, res, r.resourceNames, {}, clusterWide}, verb);
-                for (const auto& url : r.nonResourceURLs)
-                    add({{}, {}, {}, url, clusterWide}, verb);
-            }
+            for (const auto& g : r.apiGroups)
+                for (const auto& res : r.resources)
+                    for (const auto& verb : r.verbs) {
+                        if (r.resourceNames.empty())
+                            add({g, res, {}, false, {}, {}, clusterWide}, verb);
+                        for (const auto& name : r.resourceNames)
+                            add({g, res, name, true, {}, {}, clusterWide}, verb);
+                    }
+            for (const auto& url : r.nonResourceURLs)
+                for (const auto& verb : r.verbs)
+                    add({{}, {}, {}, false, url, verb, clusterWide}, verb);
         }
         return true;
     });
     std::vector<RuleRow> rows;
     for (auto& [key, value] : compact) {
-        const auto& [group, resource, names, url, clusterWide] = key;
+        const auto& [group, resource, hasName, name, url, urlVerb, clusterWide] = key;
         RuleRow row;
-        if (!resource.empty())
-            row.resources.push_back(combineResourceGroup(resource, group));
-        if (!url.empty())
+        if (!url.empty()) {
             row.nonResourceURLs.push_back(url);
-        row.resourceNames = names;
+        } else {
+            row.resources.push_back(combineResourceGroup(resource, group));
+        }
+        if (hasName)
+            row.resourceNames.push_back(name);
         row.verbs = value.first;
         row.clusterWide = clusterWide;
         row.grantedBy.assign(value.second.begin(), value.second.end());
         rows.push_back(std::move(row));
     }
-    // kubectl sorts by the rule's printed form, which starts with the verbs.
+    // kubectl sorts by the rule's printed (protobuf String()) form, which starts with the verbs.
     auto printed = [](const RuleRow& r) {
-        return "&PolicyRule{Verbs:" + goList(r.verbs) + ",Resources:" + goList(r.resources)
-            + ",ResourceNames:" + goList(r.resourceNames) + ",NonResourceURLs:" + goList(r.nonResourceURLs) + ",}";
+        std::vector<std::string> groups;
+        std::vector<std::string> resources;
+        for (const auto& res : r.resources) {
+            // undo combineResourceGroup: resource[.group][/sub]
+            const auto slash = res.find('/');
+            const auto head = res.substr(0, slash);
+            const auto dot = head.find('.');
+            groups.push_back(dot == std::string::npos ? std::string() : head.substr(dot + 1));
+            resources.push_back(head.substr(0, dot) + (slash == std::string::npos ? std::string() : res.substr(slash)));
+        }
+        return "&PolicyRule{Verbs:" + goList(r.verbs) + ",APIGroups:" + goList(groups) + ",Resources:"
+            + goList(resources) + ",ResourceNames:" + goList(r.resourceNames)
+            + ",NonResourceURLs:" + goList(r.nonResourceURLs) + ",}";
     };
     std::stable_sort(rows.begin(), rows.end(), [&](const RuleRow& a, const RuleRow& b) {
         return std::make_pair(printed(a), a.clusterWide) < std::make_pair(printed(b), b.clusterWide);
