@@ -208,7 +208,7 @@ struct Target
 {
     Request request;
     bool allNamespaces = false;
-    std::string warning;
+    std::vector<std::string> warnings;
 };
 
 // VERB RESOURCE[/SUB] [NAME] or VERB /non-resource-url, scoped by -n/-A the way kubectl scopes it.
@@ -261,7 +261,9 @@ bool target(const QCommandLineParser& p, const Scope& sc, const QStringList& pos
         resolved.subresource = p.value(sc.subresource).toStdString();
     }
     if (!resolved.known)
-        t.warning = "Warning: the snapshot's catalogue has no resource type \"" + what + "\"";
+        t.warnings.push_back("Warning: the snapshot's catalogue has no resource type \"" + what + '"');
+    if (resolved.known && !resolved.namespaced && p.isSet(sc.ns)) // as kubectl warns (kubernetes#76014)
+        t.warnings.push_back("Warning: resource '" + resolved.resource + "' is not namespace scoped");
     auto& ra = t.request.resource;
     ra.verb = verb;
     ra.group = resolved.group;
@@ -492,6 +494,18 @@ int cmdCanI(const QStringList& args)
             : p.isSet(sc.ns)                   ? p.value(sc.ns).toStdString()
                                                : std::string("default");
         const auto rows = rulesFor(policy, user, ns);
+        ResourceCatalog catalog(*snapshot);
+        // A RoleBinding's grant on a cluster-scoped resource has no effect (kubernetes#87955): say so.
+        auto scopeOf = [&](const RuleRow& r) -> std::string {
+            if (r.clusterWide)
+                return "cluster";
+            for (const auto& res : r.resources) {
+                const auto resolved = catalog.resolve(res);
+                if (resolved.known && !resolved.namespaced)
+                    return "namespace (no effect: cluster-scoped)";
+            }
+            return "namespace";
+        };
         if (fmt == QLatin1String("json")) {
             QJsonArray rules;
             for (const auto& r : rows)
@@ -501,6 +515,7 @@ int cmdCanI(const QStringList& args)
                                           {QStringLiteral("verbs"), jsonList(r.verbs)},
                                           {QStringLiteral("scope"), r.clusterWide ? QStringLiteral("cluster")
                                                                                   : QStringLiteral("namespace")},
+                                          {QStringLiteral("effective"), scopeOf(r).find("no effect") == std::string::npos},
                                           {QStringLiteral("grantedBy"), jsonList(r.grantedBy)}});
             printJson(QJsonObject {{QStringLiteral("user"), qs(user.name)},
                                    {QStringLiteral("groups"), jsonList(user.groups)},
@@ -514,8 +529,7 @@ int cmdCanI(const QStringList& args)
                 std::string res;
                 for (const auto& x : r.resources)
                     res += (res.empty() ? "" : ", ") + x;
-                t.push_back({res, goList(r.nonResourceURLs), goList(r.resourceNames), goList(r.verbs),
-                             r.clusterWide ? "cluster" : "namespace"});
+                t.push_back({res, goList(r.nonResourceURLs), goList(r.resourceNames), goList(r.verbs), scopeOf(r)});
             }
             out(table(t));
         }
@@ -529,8 +543,9 @@ int cmdCanI(const QStringList& args)
     Target t;
     if (!target(p, sc, p.positionalArguments(), catalog, t, code))
         return code;
-    if (!t.warning.empty() && !p.isSet(quiet))
-        err(t.warning);
+    if (!p.isSet(quiet))
+        for (const auto& w : t.warnings)
+            err(w);
     t.request.user = user;
     const auto d = policy.authorize(t.request);
     if (!p.isSet(quiet)) {
@@ -543,6 +558,8 @@ int cmdCanI(const QStringList& args)
         }
         if (!d.allowed && user.inGroup("system:masters"))
             err("note: group system:masters is allowed everything by the API server outside RBAC");
+        if (auto sa = parseServiceAccountUsername(user.name); sa && !snapshot->findServiceAccount(sa->ns, sa->name))
+            err("note: ServiceAccount " + sa->ns + '/' + sa->name + " does not exist in the snapshot");
     }
     return d.allowed ? kExitOk : kExitNo;
 }
@@ -585,8 +602,8 @@ int cmdWhoCan(const QStringList& args)
     Target t;
     if (!target(p, sc, p.positionalArguments(), catalog, t, code))
         return code;
-    if (!t.warning.empty())
-        err(t.warning);
+    for (const auto& w : t.warnings)
+        err(w);
     const auto result = whoCan(policy, t.request, t.allNamespaces);
     const auto& s = *snapshot;
     auto via = [&](const WhoCanEntry& e) {
