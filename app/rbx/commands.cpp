@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/rbx/commands.h"
 
+#include "models/analysis/accessmatrix.h"
 #include "models/analysis/identity.h"
 #include "models/analysis/policy.h"
 #include "models/analysis/queries.h"
@@ -645,6 +646,160 @@ int cmdWhoCan(const QStringList& args)
     return kExitOk;
 }
 
+
+int cmdMatrix(const QStringList& args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "The access matrix of one subject (rakkess-style): resources x verbs, each cell yes, no or partial (only some "
+        "resourceNames), with the grants behind it in JSON.\n\n"
+        "Usage: rbx matrix --sa NS:NAME | --as USER [--as-group G]... [-n NS|-A] [--verbs V,V...] [-o table|csv|json]\n\n"
+        "Scope: -n NS (default: the ServiceAccount's own namespace, else \"default\"); --cluster for cluster scope "
+        "(ClusterRoleBindings only); -A for cluster scope plus every namespace of the snapshot, one matrix each.\n"
+        "The table lists resources with some access (--all-resources for every row); csv and json list every row."));
+    Common c;
+    Identity id;
+    Scope sc;
+    addCommon(p, c);
+    p.addOptions({id.as, id.asGroup, id.sa, sc.ns, sc.all});
+    QCommandLineOption cluster(QStringLiteral("cluster"), QStringLiteral("Cluster scope: ClusterRoleBindings only."));
+    QCommandLineOption verbsOpt(QStringLiteral("verbs"), QStringLiteral("Comma-separated verbs (default: get list watch "
+                                                                         "create update patch delete deletecollection "
+                                                                         "impersonate bind escalate use *)."),
+                                QStringLiteral("VERBS"));
+    QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("table, csv or json."),
+                              QStringLiteral("FORMAT"), QStringLiteral("table"));
+    QCommandLineOption allRows(QStringLiteral("all-resources"), QStringLiteral("Table: show rows without access too."));
+    p.addOptions({cluster, verbsOpt, output, allRows});
+    int code = 0;
+    if (!parse(p, args, code))
+        return code;
+    const auto fmt = p.value(output);
+    if (fmt != QLatin1String("table") && fmt != QLatin1String("csv") && fmt != QLatin1String("json")) {
+        err("rbx: --output must be table, csv or json");
+        return kExitUsage;
+    }
+    if (int(p.isSet(sc.ns)) + int(p.isSet(sc.all)) + int(p.isSet(cluster)) > 1) {
+        err("rbx: -n, -A and --cluster exclude each other");
+        return kExitUsage;
+    }
+    UserInfo user;
+    if (!identity(p, id, user, code))
+        return code;
+    auto snapshot = load(p, c, code);
+    if (!snapshot)
+        return code;
+    Policy policy(snapshot);
+    ResourceCatalog catalog(*snapshot);
+    std::vector<std::string> verbs = defaultMatrixVerbs();
+    if (p.isSet(verbsOpt)) {
+        verbs.clear();
+        for (const auto& v : p.value(verbsOpt).split(u',', Qt::SkipEmptyParts))
+            verbs.push_back(v.trimmed().toStdString());
+    }
+    std::vector<std::string> scopes;
+    if (p.isSet(sc.all)) {
+        scopes.emplace_back();
+        for (const auto& ns : policy.knownNamespaces())
+            scopes.push_back(ns);
+    } else if (p.isSet(cluster)) {
+        scopes.emplace_back();
+    } else if (p.isSet(sc.ns)) {
+        scopes.push_back(p.value(sc.ns).toStdString());
+    } else {
+        const auto sa = parseServiceAccountUsername(user.name);
+        scopes.push_back(sa ? sa->ns : std::string("default"));
+    }
+    const auto rows = matrixRows(policy, catalog);
+    std::vector<AccessMatrix> matrices;
+    for (const auto& ns : scopes)
+        matrices.push_back(accessMatrix(policy, user, ns, verbs, rows));
+
+    auto rowName = [](const MatrixRow& r) {
+        if (r.group.empty())
+            return r.resource;
+        const auto slash = r.resource.find('/');
+        return slash == std::string::npos ? r.resource + '.' + r.group
+                                          : r.resource.substr(0, slash) + '.' + r.group + r.resource.substr(slash);
+    };
+    if (fmt == QLatin1String("json")) {
+        QJsonArray all;
+        for (const auto& m : matrices) {
+            QJsonArray jrows;
+            for (std::size_t r = 0; r < m.rows.size(); ++r) {
+                QJsonObject cells;
+                QJsonObject why;
+                QJsonObject names;
+                for (std::size_t v = 0; v < m.verbs.size(); ++v) {
+                    const auto& cell = m.cell(r, v);
+                    cells.insert(qs(m.verbs[v]), QString::fromLatin1(accessName(cell.access)));
+                    if (!cell.grants.empty()) {
+                        QJsonArray chain;
+                        for (const auto& g : cell.grants)
+                            chain.append(grantJson(policy, g));
+                        why.insert(qs(m.verbs[v]), chain);
+                    }
+                    if (!cell.names.empty())
+                        names.insert(qs(m.verbs[v]), jsonList(cell.names));
+                }
+                QJsonObject row {{QStringLiteral("group"), qs(m.rows[r].group)},
+                                 {QStringLiteral("resource"), qs(m.rows[r].resource)},
+                                 {QStringLiteral("cells"), cells}};
+                if (!names.isEmpty())
+                    row.insert(QStringLiteral("resourceNames"), names);
+                if (!why.isEmpty())
+                    row.insert(QStringLiteral("why"), why);
+                jrows.append(row);
+            }
+            all.append(QJsonObject {{QStringLiteral("subject"), qs(m.subject)},
+                                    {QStringLiteral("namespace"), qs(m.ns)},
+                                    {QStringLiteral("verbs"), jsonList(m.verbs)},
+                                    {QStringLiteral("rows"), jrows}});
+        }
+        if (p.isSet(sc.all))
+            printJson(all);
+        else
+            printJson(all.first());
+        return kExitOk;
+    }
+    if (fmt == QLatin1String("csv")) {
+        std::string text = "namespace,group,resource";
+        for (const auto& v : verbs)
+            text += ',' + v;
+        text += '\n';
+        for (const auto& m : matrices)
+            for (std::size_t r = 0; r < m.rows.size(); ++r) {
+                text += m.ns + ',' + m.rows[r].group + ',' + m.rows[r].resource;
+                for (std::size_t v = 0; v < verbs.size(); ++v)
+                    text += std::string(",") + accessName(m.cell(r, v).access);
+                text += '\n';
+            }
+        out(text);
+        return kExitOk;
+    }
+    for (const auto& m : matrices) {
+        out((m.ns.empty() ? std::string("Cluster scope") : "Namespace " + m.ns) + " - " + m.subject + '\n');
+        std::vector<std::vector<std::string>> t;
+        std::vector<std::string> header {"NAME"};
+        header.insert(header.end(), verbs.begin(), verbs.end());
+        t.push_back(header);
+        for (std::size_t r = 0; r < m.rows.size(); ++r) {
+            std::vector<std::string> line {rowName(m.rows[r])};
+            bool any = false;
+            for (std::size_t v = 0; v < verbs.size(); ++v) {
+                const auto a = m.cell(r, v).access;
+                any = any || a != Access::No;
+                line.push_back(a == Access::Yes ? "yes" : a == Access::Partial ? "some" : "-");
+            }
+            if (any || p.isSet(allRows))
+                t.push_back(std::move(line));
+        }
+        out(table(t) + '\n');
+    }
+    out("yes: allowed for any name; some: only the resourceNames listed in -o json; -: denied\n");
+    return kExitOk;
+}
+
 } // namespace
 
 std::string mainHelp()
@@ -656,6 +811,7 @@ std::string mainHelp()
            "Commands:\n"
            "  can-i     Check whether a subject can do something (kubectl auth can-i, offline; --list too)\n"
            "  who-can   List every subject that can do something, with binding and role\n"
+           "  matrix    Access matrix of one subject: resources x verbs, with provenance (-o table|csv|json)\n"
            "  review    Answer SubjectAccessReview JSON lines from stdin\n"
            "  load      Load snapshots and print the load report\n"
            "  help CMD  Show the help of a command (same as rbx CMD --help)\n"
@@ -677,6 +833,8 @@ int run(const QString& command, const QStringList& args)
         return cmdCanI(args);
     if (command == QLatin1String("who-can"))
         return cmdWhoCan(args);
+    if (command == QLatin1String("matrix"))
+        return cmdMatrix(args);
     err("rbx: unknown command \"" + command.toStdString() + "\"\n\n" + mainHelp());
     return kExitUsage;
 }
