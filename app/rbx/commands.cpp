@@ -11,6 +11,8 @@
 #include "models/io/snapshotloader.h"
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -133,16 +135,20 @@ void addCommon(QCommandLineParser& p, const Common& c)
 }
 
 // Parses; returns false (and the exit code in `code`) when the command must stop here.
-bool parse(QCommandLineParser& p, const QStringList& args, int& code)
+bool parse(QCommandLineParser& p, const QString& command, const QStringList& args, int& code)
 {
     if (!p.parse(args)) {
-        err("rbx: " + p.errorText().toStdString() + "\nRun 'rbx " + args.value(0).toStdString()
-            + " --help' for usage.");
+        err("rbx: " + p.errorText().toStdString() + "\nRun 'rbx " + command.toStdString() + " --help' for usage.");
         code = kExitUsage;
         return false;
     }
     if (p.isSet(QStringLiteral("help"))) {
-        out(p.helpText().toStdString());
+        // Qt's usage line names the executable's path; ours names the command as it is typed.
+        auto text = p.helpText();
+        const auto program = QCoreApplication::arguments().value(0);
+        if (text.startsWith(QStringLiteral("Usage: ") + program))
+            text.replace(7, program.size(), QStringLiteral("rbx ") + command);
+        out(text.toStdString());
         code = kExitOk;
         return false;
     }
@@ -158,8 +164,14 @@ std::shared_ptr<const Snapshot> load(const QCommandLineParser& p, const Common& 
         return nullptr;
     }
     std::vector<std::string> inputs;
-    for (const auto& s : paths)
+    for (const auto& s : paths) {
+        if (s != QLatin1String("-") && !QFileInfo::exists(s)) {
+            err("rbx: " + s.toStdString() + ": no such file or folder");
+            code = kExitUsage;
+            return nullptr;
+        }
         inputs.push_back(s.toStdString());
+    }
     auto snapshot = io::loadSnapshot(inputs);
     if (!p.isSet(c.quietLoad) || p.isSet(c.strict))
         for (const auto& d : snapshot->report.diagnostics)
@@ -237,9 +249,13 @@ bool target(const QCommandLineParser& p, const Scope& sc, const QStringList& pos
         }
         t.request.resourceRequest = false;
         t.request.nonResource = {what, verb};
+        t.allNamespaces = false; // non-resource requests are cluster-scoped
         return true;
     }
     auto resolved = catalog.resolve(what);
+    // A cluster-scoped resource is only ever requested with namespace "": RoleBindings cannot grant it.
+    if (!resolved.namespaced)
+        t.allNamespaces = false;
     std::string name = positional.size() == 3 ? positional[2].toStdString() : std::string();
     if (!resolved.subresource.empty()) {
         // kubectl reads TYPE/NAME; `pods/log` names a subresource. A known subresource (or an explicit NAME
@@ -359,11 +375,16 @@ int cmdLoad(const QStringList& args)
                               QStringLiteral("FORMAT"), QStringLiteral("text"));
     p.addOption(output);
     int code = 0;
-    if (!parse(p, args, code))
+    if (!parse(p, QStringLiteral("load"), args, code))
         return code;
     std::vector<std::string> inputs;
-    for (const auto& s : p.values(c.snapshot))
+    for (const auto& s : p.values(c.snapshot)) {
+        if (s != QLatin1String("-") && !QFileInfo::exists(s)) {
+            err("rbx: " + s.toStdString() + ": no such file or folder");
+            return kExitUsage;
+        }
         inputs.push_back(s.toStdString());
+    }
     if (inputs.empty()) {
         err("rbx: no snapshot given: use --snapshot PATH");
         return kExitUsage;
@@ -420,7 +441,7 @@ int cmdReview(const QStringList& args)
     Common c;
     addCommon(p, c);
     int code = 0;
-    if (!parse(p, args, code))
+    if (!parse(p, QStringLiteral("review"), args, code))
         return code;
     for (const auto& s : p.values(c.snapshot))
         if (s == QLatin1String("-")) {
@@ -472,7 +493,7 @@ int cmdCanI(const QStringList& args)
     p.addPositionalArgument(QStringLiteral("RESOURCE"), QStringLiteral("RESOURCE[.GROUP][/SUBRESOURCE] or /URL"));
     p.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("Resource name (optional)"), QStringLiteral("[NAME]"));
     int code = 0;
-    if (!parse(p, args, code))
+    if (!parse(p, QStringLiteral("can-i"), args, code))
         return code;
     UserInfo user;
     if (!identity(p, id, user, code))
@@ -480,6 +501,10 @@ int cmdCanI(const QStringList& args)
     if (p.isSet(list)) {
         if (!p.positionalArguments().isEmpty()) {
             err("rbx can-i --list takes no VERB or RESOURCE");
+            return kExitUsage;
+        }
+        if (p.isSet(sc.ns) && p.isSet(sc.all)) {
+            err("rbx: -n and -A exclude each other");
             return kExitUsage;
         }
         const auto fmt = p.value(output);
@@ -588,7 +613,7 @@ int cmdWhoCan(const QStringList& args)
     p.addPositionalArgument(QStringLiteral("RESOURCE"), QStringLiteral("RESOURCE[.GROUP][/SUBRESOURCE] or /URL"));
     p.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("Resource name (optional)"), QStringLiteral("[NAME]"));
     int code = 0;
-    if (!parse(p, args, code))
+    if (!parse(p, QStringLiteral("who-can"), args, code))
         return code;
     const auto fmt = p.value(output);
     if (fmt != QLatin1String("table") && fmt != QLatin1String("json")) {
@@ -672,7 +697,7 @@ int cmdMatrix(const QStringList& args)
     QCommandLineOption allRows(QStringLiteral("all-resources"), QStringLiteral("Table: show rows without access too."));
     p.addOptions({cluster, verbsOpt, output, allRows});
     int code = 0;
-    if (!parse(p, args, code))
+    if (!parse(p, QStringLiteral("matrix"), args, code))
         return code;
     const auto fmt = p.value(output);
     if (fmt != QLatin1String("table") && fmt != QLatin1String("csv") && fmt != QLatin1String("json")) {
