@@ -1,89 +1,451 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ui/mainwindow.h"
 
+#include "models/io/objectyaml.h"
+#include "models/item/subjecttreemodel.h"
 #include "models/loader/snapshotjob.h"
+#include "ui/badgedelegate.h"
+#include "ui/dialogs.h"
+#include "ui/graphpage.h"
+#include "ui/heatmappage.h"
+#include "ui/matrixpage.h"
+#include "ui/overviewpage.h"
+#include "ui/whocanpage.h"
+#include "ui/yamlhighlighter.h"
 
 #include <QAction>
+#include <QCloseEvent>
+#include <QCoreApplication>
+#include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFontDatabase>
+#include <QHeaderView>
+#include <QKeySequence>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QTextBrowser>
+#include <QTreeView>
+#include <QUrl>
+#include <QVBoxLayout>
 
 namespace rbx {
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
     , m_job(new SnapshotJob(this))
-    , m_report(new QPlainTextEdit(this))
+    , m_subjects(new SubjectTreeModel(this))
+    , m_subjectProxy(new SubjectFilterProxy(this))
+    , m_filter(new QLineEdit(this))
+    , m_tree(new QTreeView(this))
+    , m_pages(new QTabWidget(this))
+    , m_overview(new OverviewPage(this))
+    , m_matrix(new MatrixPage(this))
+    , m_graph(new GraphPage(this))
+    , m_heatMap(new HeatMapPage(this))
+    , m_whoCan(new WhoCanPage(this))
+    , m_explanation(new QTextBrowser(this))
+    , m_yaml(new QPlainTextEdit(this))
     , m_progress(new QProgressBar(this))
     , m_cancel(new QPushButton(tr("Cancel"), this))
+    , m_reportButton(new QPushButton(this))
     , m_status(new QLabel(this))
 {
     setWindowTitle(tr("RBAC Explorer"));
-    m_report->setReadOnly(true);
-    m_report->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_report->setPlaceholderText(tr("Open a snapshot (File > Open) to see what every ServiceAccount can do."));
-    setCentralWidget(m_report);
+    setObjectName(QStringLiteral("MainWindow"));
+    setAcceptDrops(true);
 
-    auto* file = menuBar()->addMenu(tr("&File"));
-    auto* open = file->addAction(tr("&Open…"));
-    open->setShortcut(QKeySequence::Open);
-    connect(open, &QAction::triggered, this, [this] {
-        const auto files = QFileDialog::getOpenFileNames(this, tr("Open snapshot"), {},
-                                                         tr("Snapshots (*.yaml *.yml *.json *.gz);;All files (*)"));
-        if (!files.isEmpty())
-            openSnapshots(files);
+    // Left: the subject navigator.
+    m_subjectProxy->setSourceModel(m_subjects);
+    m_tree->setModel(m_subjectProxy);
+    m_tree->setItemDelegate(new BadgeDelegate(m_tree));
+    m_tree->setHeaderHidden(true);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setSortingEnabled(true);
+    m_tree->sortByColumn(0, Qt::AscendingOrder);
+    m_filter->setPlaceholderText(tr("Filter subjects (Ctrl+F)"));
+    m_filter->setClearButtonEnabled(true);
+    auto* navigator = new QWidget(this);
+    auto* navLayout = new QVBoxLayout(navigator);
+    navLayout->setContentsMargins(2, 2, 2, 2);
+    navLayout->addWidget(m_filter);
+    navLayout->addWidget(m_tree);
+    auto* navDock = new QDockWidget(tr("Subjects"), this);
+    navDock->setObjectName(QStringLiteral("SubjectsDock"));
+    navDock->setWidget(navigator);
+    addDockWidget(Qt::LeftDockWidgetArea, navDock);
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
+        m_subjectProxy->setText(text);
+        if (!text.isEmpty())
+            m_tree->expandAll();
     });
-    auto* quit = file->addAction(tr("&Quit"));
-    quit->setShortcut(QKeySequence::Quit);
-    connect(quit, &QAction::triggered, this, &QWidget::close);
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex& index) {
+        const auto v = index.data(SubjectTreeModel::SubjectRole);
+        if (v.isValid())
+            selectSubject(v.value<SubjectRef>());
+    });
+
+    // Centre: one page per view.
+    m_pages->setDocumentMode(true);
+    m_pages->addTab(m_overview, tr("&Overview"));
+    m_pages->addTab(m_matrix, tr("Access &matrix"));
+    m_pages->addTab(m_graph, tr("&Graph"));
+    m_pages->addTab(m_heatMap, tr("&Heat map"));
+    m_pages->addTab(m_whoCan, tr("&Who can"));
+    setCentralWidget(m_pages);
+
+    // Right: details of whatever is selected (a cell's why, an object's YAML).
+    m_yaml->setReadOnly(true);
+    m_yaml->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_yaml->setLineWrapMode(QPlainTextEdit::NoWrap);
+    new YamlHighlighter(m_yaml->document());
+    m_explanation->setOpenLinks(false);
+    auto* details = new QSplitter(Qt::Vertical, this);
+    details->addWidget(m_explanation);
+    details->addWidget(m_yaml);
+    details->setStretchFactor(1, 2);
+    auto* detailsDock = new QDockWidget(tr("Details"), this);
+    detailsDock->setObjectName(QStringLiteral("DetailsDock"));
+    detailsDock->setWidget(details);
+    addDockWidget(Qt::RightDockWidgetArea, detailsDock);
+
+    auto activate = [this](const QString& kind, const QString& ns, const QString& name) { showObject(kind, ns, name); };
+    connect(m_overview, &OverviewPage::objectActivated, this, activate);
+    connect(m_graph, &GraphPage::objectActivated, this, activate);
+    connect(m_matrix, &MatrixPage::cellExplained, this, &MainWindow::showCellExplanation);
+    connect(m_heatMap, &HeatMapPage::subjectActivated, this, [this](const SubjectRef& s) {
+        selectSubject(s);
+        showPage(MatrixTab);
+    });
+    connect(m_whoCan, &WhoCanPage::subjectActivated, this, [this](const SubjectRef& s) {
+        selectSubject(s);
+        showPage(OverviewTab);
+    });
 
     statusBar()->addWidget(m_status, 1);
+    statusBar()->addPermanentWidget(m_reportButton);
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancel);
+    m_reportButton->setFlat(true);
+    m_reportButton->hide();
     m_progress->setRange(0, 1000);
+    m_progress->setMaximumWidth(220);
     m_progress->hide();
     m_cancel->hide();
+    connect(m_reportButton, &QPushButton::clicked, this, &MainWindow::showLoadReport);
     connect(m_cancel, &QPushButton::clicked, m_job, &SnapshotJob::cancel);
     connect(m_job, &SnapshotJob::progressChanged, this, [this](int permille, const QString& stage) {
         m_progress->setValue(permille);
-        m_status->setText(tr("Loading %1").arg(stage));
+        m_status->setText(stage.isEmpty() ? tr("Resolving roles…") : tr("Loading %1").arg(stage));
     });
-    connect(m_job, &SnapshotJob::loaded, this, &MainWindow::showSnapshot);
+    connect(m_job, &SnapshotJob::loaded, this, &MainWindow::setPolicy);
     connect(m_job, &SnapshotJob::canceled, this, [this] {
         m_progress->hide();
         m_cancel->hide();
+        for (auto* a : m_loadActions)
+            a->setEnabled(true);
         m_status->setText(tr("Loading canceled"));
     });
-    resize(1100, 700);
+
+    createActions();
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_pages->setCurrentIndex(settings.value(QStringLiteral("window/page"), 0).toInt());
+    if (!settings.contains(QStringLiteral("window/geometry")))
+        resize(1366, 768);
+    if (!settings.contains(QStringLiteral("window/state")))
+        resizeDocks({navDock, detailsDock}, {310, 300}, Qt::Horizontal);
 }
 
 MainWindow::~MainWindow() = default;
 
+void MainWindow::createActions()
+{
+    auto* file = menuBar()->addMenu(tr("&File"));
+    auto* openFiles = file->addAction(tr("&Open Files…"), this, [this] {
+        const auto files = QFileDialog::getOpenFileNames(this, tr("Open snapshot files"), {},
+                                                         tr("Snapshots (*.yaml *.yml *.json *.gz);;All files (*)"));
+        if (!files.isEmpty())
+            openSnapshots(files);
+    });
+    openFiles->setShortcut(QKeySequence::Open);
+    auto* openFolder = file->addAction(tr("Open &Folder…"), this, [this] {
+        const auto dir = QFileDialog::getExistingDirectory(this, tr("Open snapshot folder"));
+        if (!dir.isEmpty())
+            openSnapshots({dir});
+    });
+    auto* demo = file->addAction(tr("Open &Demo Snapshot"), this, [this] {
+        if (!m_demoPath.isEmpty())
+            openSnapshots({m_demoPath});
+    });
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_loadActions = {openFiles, openFolder, demo};
+    rebuildRecentMenu();
+    file->addSeparator();
+    file->addAction(tr("Load &Report…"), this, &MainWindow::showLoadReport);
+    file->addAction(tr("&Export Access Matrix…"), this, [this] {
+        const auto name = QFileDialog::getSaveFileName(this, tr("Export access matrix"), {},
+                                                       tr("CSV (*.csv);;JSON (*.json)"));
+        if (!name.isEmpty() && !m_matrix->exportTo(name))
+            QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1").arg(name));
+    });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    auto* go = menuBar()->addMenu(tr("&Go"));
+    m_backAction = go->addAction(tr("&Back"), QKeySequence(Qt::ALT | Qt::Key_Left), this, &MainWindow::goBack);
+    m_forwardAction = go->addAction(tr("&Forward"), QKeySequence(Qt::ALT | Qt::Key_Right), this, &MainWindow::goForward);
+    go->addSeparator();
+    go->addAction(tr("&Find Subject"), QKeySequence::Find, this, [this] {
+        m_filter->setFocus();
+        m_filter->selectAll();
+    });
+    go->addAction(tr("&Quick Open…"), QKeySequence(Qt::CTRL | Qt::Key_K), this, &MainWindow::quickOpen);
+    updateHistoryActions();
+
+    auto* view = menuBar()->addMenu(tr("&View"));
+    const QStringList titles {tr("Overview"), tr("Access Matrix"), tr("Graph"), tr("Heat Map"), tr("Who Can")};
+    for (int i = 0; i < titles.size(); ++i)
+        view->addAction(titles[i], QKeySequence(Qt::CTRL | (Qt::Key_1 + i)), this,
+                        [this, i] { showPage(static_cast<Page>(i)); });
+
+    auto* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About RBAC Explorer"), this, [this] {
+        QMessageBox::about(this, tr("About RBAC Explorer"),
+                           tr("<h3>RBAC Explorer %1</h3><p>What every Kubernetes ServiceAccount can do, why, and how "
+                              "to fix it. RBAC is evaluated exactly as the Kubernetes API server does, offline.</p>")
+                               .arg(QCoreApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::setDemoPath(const QString& path)
+{
+    m_demoPath = path;
+}
+
+std::shared_ptr<const Snapshot> MainWindow::snapshot() const
+{
+    return m_policy ? m_policy->snapshotPtr() : nullptr;
+}
+
 void MainWindow::openSnapshots(const QStringList& paths)
 {
+    m_currentPaths = paths;
     m_progress->setValue(0);
     m_progress->show();
     m_cancel->show();
+    for (auto* a : m_loadActions)
+        a->setEnabled(false);
     m_status->setText(tr("Loading…"));
     m_job->start(paths);
 }
 
-void MainWindow::showSnapshot(std::shared_ptr<const Snapshot> snapshot)
+void MainWindow::setPolicy(std::shared_ptr<const Policy> policy)
 {
-    m_snapshot = std::move(snapshot);
+    m_policy = std::move(policy);
     m_progress->hide();
     m_cancel->hide();
-    const auto& r = m_snapshot->report;
-    m_report->setPlainText(QString::fromStdString(r.toText()));
-    m_status->setText(tr("%n object(s) loaded", nullptr, static_cast<int>(m_snapshot->objectCount()))
-                      + (r.diagnostics.empty() ? QString() : tr(", %n diagnostic(s)", nullptr,
-                                                                 static_cast<int>(r.diagnostics.size()))));
+    for (auto* a : m_loadActions)
+        a->setEnabled(true);
+    addRecent(m_currentPaths);
+    m_history.clear();
+    m_historyPos = 0;
+    m_hasCurrent = false;
+    updateHistoryActions();
+    m_subjects->setPolicy(m_policy);
+    m_overview->setPolicy(m_policy);
+    m_matrix->setPolicy(m_policy);
+    m_graph->setPolicy(m_policy);
+    m_heatMap->setPolicy(m_policy);
+    m_whoCan->setPolicy(m_policy);
+    m_explanation->clear();
+    m_yaml->clear();
+    const auto& r = m_policy->snapshot().report;
+    m_status->setText(tr("%n object(s) from %1", nullptr, static_cast<int>(m_policy->snapshot().objectCount()))
+                          .arg(m_currentPaths.join(QStringLiteral(", "))));
+    const auto problems = r.diagnostics.size() + m_policy->warnings().size();
+    m_reportButton->setText(problems ? tr("⚠ %n load problem(s)", nullptr, static_cast<int>(problems))
+                                     : tr("Load report"));
+    m_reportButton->show();
+    setWindowTitle(tr("RBAC Explorer — %1").arg(m_currentPaths.join(QStringLiteral(", "))));
+    // Start where a reviewer looks first: the riskiest ServiceAccount's folder stays collapsed, the tree shows all.
+    m_tree->expandToDepth(0);
     Q_EMIT snapshotLoaded();
+}
+
+void MainWindow::selectSubject(const SubjectRef& subject, bool recordHistory)
+{
+    if (!m_policy || (m_hasCurrent && subject == m_current))
+        return;
+    m_current = subject;
+    m_hasCurrent = true;
+    if (recordHistory) {
+        m_history.resize(m_history.empty() ? 0 : m_historyPos + 1);
+        m_history.push_back(subject);
+        m_historyPos = m_history.size() - 1;
+    }
+    updateHistoryActions();
+    m_explanation->clear();
+    const auto source = m_subjects->indexOf(subject);
+    const auto proxy = m_subjectProxy->mapFromSource(source);
+    if (proxy.isValid() && m_tree->currentIndex() != proxy) {
+        const QSignalBlocker block(m_tree->selectionModel());
+        m_tree->setCurrentIndex(proxy);
+        m_tree->scrollTo(proxy);
+    }
+    m_overview->showSubject(subject);
+    m_matrix->showSubject(subject);
+    m_graph->showSubject(subject);
+    if (subject.kind == SubjectKind::ServiceAccount)
+        showObject(QStringLiteral("ServiceAccount"), QString::fromStdString(subject.ns),
+                   QString::fromStdString(subject.name));
+}
+
+void MainWindow::showObject(const QString& kind, const QString& ns, const QString& name)
+{
+    if (!m_policy)
+        return;
+    if (kind == QLatin1String("ServiceAccount") && !(m_hasCurrent && m_current.kind == SubjectKind::ServiceAccount
+                                                     && m_current.ns == ns.toStdString()
+                                                     && m_current.name == name.toStdString())) {
+        selectSubject({SubjectKind::ServiceAccount, ns.toStdString(), name.toStdString()});
+        return;
+    }
+    if (kind == QLatin1String("User") || kind == QLatin1String("Group")) {
+        selectSubject({kind == QLatin1String("User") ? SubjectKind::User : SubjectKind::Group, {}, name.toStdString()});
+        return;
+    }
+    const auto yaml = io::objectYaml(*m_policy, kind.toStdString(), ns.toStdString(), name.toStdString());
+    m_yaml->setPlainText(yaml.empty() ? tr("# %1 %2 is not in the snapshot")
+                                            .arg(kind, ns.isEmpty() ? name : ns + u'/' + name)
+                                      : QString::fromStdString(yaml));
+}
+
+void MainWindow::showCellExplanation(const QString& text, const std::vector<Grant>& grants)
+{
+    m_explanation->setPlainText(text);
+    m_graph->highlightGrants(grants);
+    if (!grants.empty()) {
+        const auto& s = m_policy->snapshot();
+        const auto& role = s.roles[grants.front().role];
+        showObject(role.cluster ? QStringLiteral("ClusterRole") : QStringLiteral("Role"),
+                   QString::fromStdString(role.meta.ns), QString::fromStdString(role.meta.name));
+    }
+}
+
+QString MainWindow::detailsText() const
+{
+    return m_explanation->toPlainText() + u'\n' + m_yaml->toPlainText();
+}
+
+void MainWindow::showPage(Page page)
+{
+    m_pages->setCurrentIndex(static_cast<int>(page));
+}
+
+void MainWindow::goBack()
+{
+    if (m_historyPos == 0 || m_history.empty())
+        return;
+    --m_historyPos;
+    selectSubject(m_history[m_historyPos], false);
+}
+
+void MainWindow::goForward()
+{
+    if (m_historyPos + 1 >= m_history.size())
+        return;
+    ++m_historyPos;
+    selectSubject(m_history[m_historyPos], false);
+}
+
+void MainWindow::updateHistoryActions()
+{
+    if (m_backAction)
+        m_backAction->setEnabled(m_historyPos > 0 && !m_history.empty());
+    if (m_forwardAction)
+        m_forwardAction->setEnabled(m_historyPos + 1 < m_history.size());
+}
+
+void MainWindow::showLoadReport()
+{
+    if (!m_policy)
+        return;
+    LoadReportDialog dialog(m_policy, this);
+    dialog.exec();
+}
+
+void MainWindow::quickOpen()
+{
+    if (!m_policy)
+        return;
+    QuickOpenDialog dialog(m_policy, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    showObject(dialog.kind(), dialog.ns(), dialog.name());
+}
+
+void MainWindow::addRecent(const QStringList& paths)
+{
+    if (paths.isEmpty())
+        return;
+    QSettings settings;
+    auto recent = settings.value(QStringLiteral("recent")).toStringList();
+    const auto entry = paths.join(u'\n');
+    recent.removeAll(entry);
+    recent.prepend(entry);
+    while (recent.size() > 10)
+        recent.removeLast();
+    settings.setValue(QStringLiteral("recent"), recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const auto recent = QSettings().value(QStringLiteral("recent")).toStringList();
+    for (const auto& entry : recent) {
+        const auto paths = entry.split(u'\n');
+        m_recentMenu->addAction(paths.join(QStringLiteral(", ")), this, [this, paths] { openSnapshots(paths); });
+    }
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    m_job->cancel();
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/page"), m_pages->currentIndex());
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    QStringList paths;
+    for (const auto& url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    if (!paths.isEmpty())
+        openSnapshots(paths);
 }
 
 } // namespace rbx

@@ -1,47 +1,133 @@
 // SPDX-License-Identifier: Apache-2.0
-// The main window. For now a thin shell: open snapshots off the GUI thread and show the load report.
+// The main window: a thin shell of actions, docks and pages. Loading runs off the GUI thread (SnapshotJob); the pages
+// get the Policy and the selected subject, and talk back in domain keys (SubjectRef, object kind/namespace/name).
 #pragma once
 
-#include "models/domain/snapshot.h"
+#include "models/analysis/subjects.h"
 
 #include <QMainWindow>
 
 #include <memory>
 
 class QLabel;
-class QPlainTextEdit;
+class QLineEdit;
 class QProgressBar;
 class QPushButton;
+class QTabWidget;
+class QTextBrowser;
+class QPlainTextEdit;
+class QTreeView;
+class QMenu;
 
 namespace rbx {
 
 class SnapshotJob;
+class SubjectTreeModel;
+class SubjectFilterProxy;
+class OverviewPage;
+class MatrixPage;
+class GraphPage;
+class HeatMapPage;
+class WhoCanPage;
+struct Grant;
 
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 public:
+    enum Page { OverviewTab, MatrixTab, GraphTab, HeatMapTab, WhoCanTab };
+
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
+    void setDemoPath(const QString& path);
     void openSnapshots(const QStringList& paths);
-    [[nodiscard]] std::shared_ptr<const Snapshot> snapshot() const
+    void selectSubject(const SubjectRef& subject, bool recordHistory = true);
+    void showObject(const QString& kind, const QString& ns, const QString& name);
+    void showPage(Page page);
+    void goBack();
+    void goForward();
+
+    [[nodiscard]] std::shared_ptr<const Policy> policy() const
     {
-        return m_snapshot;
+        return m_policy;
     }
+    [[nodiscard]] std::shared_ptr<const Snapshot> snapshot() const;
+    [[nodiscard]] OverviewPage* overviewPage() const
+    {
+        return m_overview;
+    }
+    [[nodiscard]] MatrixPage* matrixPage() const
+    {
+        return m_matrix;
+    }
+    [[nodiscard]] GraphPage* graphPage() const
+    {
+        return m_graph;
+    }
+    [[nodiscard]] HeatMapPage* heatMapPage() const
+    {
+        return m_heatMap;
+    }
+    [[nodiscard]] WhoCanPage* whoCanPage() const
+    {
+        return m_whoCan;
+    }
+    [[nodiscard]] QTreeView* navigator() const
+    {
+        return m_tree;
+    }
+    [[nodiscard]] QString detailsText() const;
 
 Q_SIGNALS:
     void snapshotLoaded();
 
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
 private:
-    void showSnapshot(std::shared_ptr<const Snapshot> snapshot);
+    void createActions();
+    void setPolicy(std::shared_ptr<const Policy> policy);
+    void showCellExplanation(const QString& text, const std::vector<Grant>& grants);
+    void showLoadReport();
+    void quickOpen();
+    void addRecent(const QStringList& paths);
+    void rebuildRecentMenu();
+    void updateHistoryActions();
 
     SnapshotJob* m_job;
-    QPlainTextEdit* m_report;
+    std::shared_ptr<const Policy> m_policy;
+    QString m_demoPath;
+    QStringList m_currentPaths;
+
+    SubjectTreeModel* m_subjects;
+    SubjectFilterProxy* m_subjectProxy;
+    QLineEdit* m_filter;
+    QTreeView* m_tree;
+    QTabWidget* m_pages;
+    OverviewPage* m_overview;
+    MatrixPage* m_matrix;
+    GraphPage* m_graph;
+    HeatMapPage* m_heatMap;
+    WhoCanPage* m_whoCan;
+    QTextBrowser* m_explanation;
+    QPlainTextEdit* m_yaml;
+
     QProgressBar* m_progress;
     QPushButton* m_cancel;
+    QPushButton* m_reportButton;
     QLabel* m_status;
-    std::shared_ptr<const Snapshot> m_snapshot;
+    QMenu* m_recentMenu = nullptr;
+    QAction* m_backAction = nullptr;
+    QAction* m_forwardAction = nullptr;
+    QList<QAction*> m_loadActions;
+
+    std::vector<SubjectRef> m_history;
+    std::size_t m_historyPos = 0;
+    SubjectRef m_current;
+    bool m_hasCurrent = false;
 };
 
 } // namespace rbx

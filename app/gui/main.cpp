@@ -31,6 +31,7 @@ int main(int argc, char** argv)
     QApplication::setApplicationDisplayName(QStringLiteral("RBAC Explorer"));
     QApplication::setApplicationVersion(QStringLiteral(RBX_VERSION));
     QApplication::setOrganizationName(QStringLiteral("rbac-explorer"));
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.rbacexplorer.RbacExplorer"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Explore what every Kubernetes ServiceAccount can do, and why."));
@@ -43,12 +44,11 @@ int main(int argc, char** argv)
     parser.process(app);
 
     rbx::MainWindow window;
+    const auto demoPath = demoSnapshotPath();
+    window.setDemoPath(demoPath);
     QStringList paths = parser.positionalArguments();
-    if (parser.isSet(demo)) {
-        const auto path = demoSnapshotPath();
-        if (!path.isEmpty())
-            paths << path;
-    }
+    if (parser.isSet(demo) && !demoPath.isEmpty())
+        paths << demoPath;
     if (!paths.isEmpty())
         window.openSnapshots(paths);
     window.show();

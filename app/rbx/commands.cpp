@@ -8,6 +8,7 @@
 #include "models/analysis/resourcecatalog.h"
 #include "models/analysis/rulematch.h"
 #include "models/io/accessreview.h"
+#include "models/io/matrixexport.h"
 #include "models/io/snapshotloader.h"
 
 #include <QCommandLineParser>
@@ -318,43 +319,6 @@ std::string chain(const Policy& policy, const Grant& g)
     return text;
 }
 
-QJsonObject grantJson(const Policy& policy, const Grant& g)
-{
-    const auto& s = policy.snapshot();
-    const auto& b = s.bindings[g.binding];
-    const auto& role = s.roles[g.role];
-    const auto& er = policy.effectiveRules(g.role)[g.rule];
-    QJsonObject o;
-    o.insert(QStringLiteral("binding"),
-             QJsonObject {{QStringLiteral("kind"), b.cluster ? QStringLiteral("ClusterRoleBinding")
-                                                             : QStringLiteral("RoleBinding")},
-                          {QStringLiteral("namespace"), qs(b.meta.ns)},
-                          {QStringLiteral("name"), qs(b.meta.name)}});
-    o.insert(QStringLiteral("role"),
-             QJsonObject {{QStringLiteral("kind"), role.cluster ? QStringLiteral("ClusterRole") : QStringLiteral("Role")},
-                          {QStringLiteral("namespace"), qs(role.meta.ns)},
-                          {QStringLiteral("name"), qs(role.meta.name)}});
-    if (er.sourceRole != g.role)
-        o.insert(QStringLiteral("aggregatedFrom"), qs(s.roles[er.sourceRole].meta.name));
-    QJsonObject rule;
-    rule.insert(QStringLiteral("index"), static_cast<int>(er.sourceRuleIndex));
-    rule.insert(QStringLiteral("verbs"), jsonList(er.rule.verbs));
-    if (!er.rule.apiGroups.empty())
-        rule.insert(QStringLiteral("apiGroups"), jsonList(er.rule.apiGroups));
-    if (!er.rule.resources.empty())
-        rule.insert(QStringLiteral("resources"), jsonList(er.rule.resources));
-    if (!er.rule.resourceNames.empty())
-        rule.insert(QStringLiteral("resourceNames"), jsonList(er.rule.resourceNames));
-    if (!er.rule.nonResourceURLs.empty())
-        rule.insert(QStringLiteral("nonResourceURLs"), jsonList(er.rule.nonResourceURLs));
-    o.insert(QStringLiteral("rule"), rule);
-    const auto& subject = b.subjects[g.subject];
-    o.insert(QStringLiteral("subject"), QJsonObject {{QStringLiteral("kind"), qs(subject.kind)},
-                                                     {QStringLiteral("name"), qs(subject.name)},
-                                                     {QStringLiteral("namespace"), qs(subject.ns)}});
-    return o;
-}
-
 void printJson(const QJsonValue& v)
 {
     QJsonDocument doc = v.isArray() ? QJsonDocument(v.toArray()) : QJsonDocument(v.toObject());
@@ -641,7 +605,7 @@ int cmdWhoCan(const QStringList& args)
     if (fmt == QLatin1String("json")) {
         QJsonArray entries;
         for (const auto& e : result.entries) {
-            QJsonObject o = grantJson(policy, Grant {e.binding, 0, e.role, e.rule});
+            QJsonObject o = io::grantJson(policy, Grant {e.binding, 0, e.role, e.rule});
             o.insert(QStringLiteral("subject"), QJsonObject {{QStringLiteral("kind"), qs(e.subject.kind)},
                                                              {QStringLiteral("name"), qs(e.subject.name)},
                                                              {QStringLiteral("namespace"), qs(e.subject.ns)}});
@@ -749,38 +713,8 @@ int cmdMatrix(const QStringList& args)
     };
     if (fmt == QLatin1String("json")) {
         QJsonArray all;
-        for (const auto& m : matrices) {
-            QJsonArray jrows;
-            for (std::size_t r = 0; r < m.rows.size(); ++r) {
-                QJsonObject cells;
-                QJsonObject why;
-                QJsonObject names;
-                for (std::size_t v = 0; v < m.verbs.size(); ++v) {
-                    const auto& cell = m.cell(r, v);
-                    cells.insert(qs(m.verbs[v]), QString::fromLatin1(accessName(cell.access)));
-                    if (!cell.grants.empty()) {
-                        QJsonArray chain;
-                        for (const auto& g : cell.grants)
-                            chain.append(grantJson(policy, g));
-                        why.insert(qs(m.verbs[v]), chain);
-                    }
-                    if (!cell.names.empty())
-                        names.insert(qs(m.verbs[v]), jsonList(cell.names));
-                }
-                QJsonObject row {{QStringLiteral("group"), qs(m.rows[r].group)},
-                                 {QStringLiteral("resource"), qs(m.rows[r].resource)},
-                                 {QStringLiteral("cells"), cells}};
-                if (!names.isEmpty())
-                    row.insert(QStringLiteral("resourceNames"), names);
-                if (!why.isEmpty())
-                    row.insert(QStringLiteral("why"), why);
-                jrows.append(row);
-            }
-            all.append(QJsonObject {{QStringLiteral("subject"), qs(m.subject)},
-                                    {QStringLiteral("namespace"), qs(m.ns)},
-                                    {QStringLiteral("verbs"), jsonList(m.verbs)},
-                                    {QStringLiteral("rows"), jrows}});
-        }
+        for (const auto& m : matrices)
+            all.append(io::matrixJson(policy, m));
         if (p.isSet(sc.all))
             printJson(all);
         else
@@ -788,18 +722,7 @@ int cmdMatrix(const QStringList& args)
         return kExitOk;
     }
     if (fmt == QLatin1String("csv")) {
-        std::string text = "namespace,group,resource";
-        for (const auto& v : verbs)
-            text += ',' + v;
-        text += '\n';
-        for (const auto& m : matrices)
-            for (std::size_t r = 0; r < m.rows.size(); ++r) {
-                text += m.ns + ',' + m.rows[r].group + ',' + m.rows[r].resource;
-                for (std::size_t v = 0; v < verbs.size(); ++v)
-                    text += std::string(",") + accessName(m.cell(r, v).access);
-                text += '\n';
-            }
-        out(text);
+        out(io::matrixCsv(matrices));
         return kExitOk;
     }
     for (const auto& m : matrices) {

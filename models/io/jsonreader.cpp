@@ -90,7 +90,12 @@ public:
         switch (v.type().value()) {
         case od::json_type::object: {
             n.type = Node::Type::Map;
-            for (auto field : v.get_object()) {
+            MapBuilder builder(n);
+            for (auto fieldResult : v.get_object()) {
+                od::field field;
+                if (auto error = std::move(fieldResult).get(field))
+                    throw simdjson::simdjson_error(error);
+                const char* rawKey = field.key().raw();
                 std::string key(field.unescaped_key().value());
                 path.push_back(key);
                 Node child;
@@ -100,17 +105,8 @@ public:
                     child = value(field.value(), path, depth + 1);
                 }
                 path.pop_back();
-                bool replaced = false;
-                for (auto& [k, existing] : n.map)
-                    if (k == key) {
-                        m_builder.diagnostic(Diagnostic::Severity::Warning, n.line, n.column,
-                                             "duplicate key \"" + key + "\": the last value wins");
-                        existing = std::move(child);
-                        replaced = true;
-                        break;
-                    }
-                if (!replaced)
-                    n.map.emplace_back(std::move(key), std::move(child));
+                if (!builder.set(key, std::move(child)))
+                    duplicate(key, rawKey);
             }
             break;
         }
@@ -149,6 +145,14 @@ public:
         return n;
     }
 
+    void duplicate(const std::string& key, const char* rawKey)
+    {
+        // raw() points just after the key's opening quote.
+        auto [line, column] = m_lines.at(static_cast<std::size_t>(rawKey - m_base) - 1);
+        m_builder.diagnostic(Diagnostic::Severity::Warning, line, column,
+                             "duplicate key \"" + key + "\": the last value wins");
+    }
+
     void resetBudget()
     {
         m_nodes = 0;
@@ -160,7 +164,12 @@ public:
         rootNode.type = Node::Type::Map;
         std::vector<std::string_view> path;
         bool isList = false;
-        for (auto field : obj) {
+        MapBuilder builder(rootNode);
+        for (auto fieldResult : obj) {
+            od::field field;
+            if (auto error = std::move(fieldResult).get(field))
+                throw simdjson::simdjson_error(error);
+            const char* rawKey = field.key().raw();
             std::string key(field.unescaped_key().value());
             od::value val = field.value();
             if (key == "items" && val.type().value() == od::json_type::array) {
@@ -171,7 +180,7 @@ public:
                     Node o = value(item.value(), itemPath, 2);
                     const Node* k = o.isMap() ? o.get("kind") : nullptr;
                     const Node* a = o.isMap() ? o.get("apiVersion") : nullptr;
-                    if (k && a && k->isScalar() && a->isScalar())
+                    if (k && a && k->isScalar() && a->isScalar() && !m_builder.hasPendingListItems())
                         m_builder.addObject(o);
                     else
                         m_builder.addPendingListItem(std::move(o));
@@ -185,7 +194,8 @@ public:
             else
                 child = value(val, path, 2);
             path.pop_back();
-            rootNode.map.emplace_back(std::move(key), std::move(child));
+            if (!builder.set(key, std::move(child)))
+                duplicate(key, rawKey);
         }
         if (isList)
             m_builder.endList(rootNode);
@@ -203,9 +213,46 @@ private:
 
 } // namespace
 
+namespace {
+
+// Where the first JSON value of `data` ends (after its closing bracket), by matching brackets outside strings;
+// npos if it does not end. Used to name trailing content, which simdjson reports as a structure error.
+std::size_t firstValueEnd(std::string_view data)
+{
+    int depth = 0;
+    bool inString = false;
+    bool started = false;
+    for (std::size_t i = 0; i < data.size(); ++i) {
+        const char c = data[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '"') {
+            inString = true;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+            started = true;
+        } else if (c == '}' || c == ']') {
+            if (--depth == 0 && started)
+                return i + 1;
+            if (depth < 0)
+                return std::string_view::npos;
+        }
+    }
+    return std::string_view::npos;
+}
+
+} // namespace
+
 void readJson(std::string_view data, SnapshotBuilder& builder, const CancelCheck& canceled)
 {
     (void)canceled;
+    if (data.starts_with("\xEF\xBB\xBF"))
+        data.remove_prefix(3); // a UTF-8 byte-order mark, as kubectl tolerates it
     simdjson::padded_string padded(data);
     od::parser parser(std::max<std::size_t>(padded.size(), 1) + 64);
     JsonWalker walker(padded.data(), data, builder);
@@ -239,9 +286,17 @@ void readJson(std::string_view data, SnapshotBuilder& builder, const CancelCheck
             builder.failDocument();
         }
     } catch (const simdjson::simdjson_error& e) {
-        auto [line, column] = walker.position(walker.lastOffset());
-        builder.diagnostic(Diagnostic::Severity::Error, line, column,
-                           std::string("JSON: ") + simdjson::error_message(e.error()) + " (at or after this position)");
+        const auto end = firstValueEnd(data);
+        const auto rest = end == std::string_view::npos ? end : data.find_first_not_of(" \t\r\n", end);
+        if (rest != std::string_view::npos) {
+            auto [line, column] = walker.position(rest);
+            builder.diagnostic(Diagnostic::Severity::Error, line, column, "JSON: unexpected content after the value");
+        } else {
+            auto [line, column] = walker.position(walker.lastOffset());
+            builder.diagnostic(Diagnostic::Severity::Error, line, column,
+                               std::string("JSON: ") + simdjson::error_message(e.error())
+                                   + " (at or after this position)");
+        }
         builder.failDocument();
     } catch (const StructureError& e) {
         auto [line, column] = walker.position(walker.lastOffset());

@@ -24,6 +24,30 @@ bool keptContainerField(std::string_view key)
 
 } // namespace
 
+bool MapBuilder::set(std::string key, Node child)
+{
+    auto& map = m_node.map;
+    constexpr std::size_t kLinear = 16;
+    if (map.size() < kLinear) {
+        for (auto& [k, v] : map)
+            if (k == key) {
+                v = std::move(child);
+                return false;
+            }
+    } else {
+        if (m_index.empty())
+            for (std::size_t i = 0; i < map.size(); ++i)
+                m_index.emplace(map[i].first, i);
+        auto [it, inserted] = m_index.try_emplace(key, map.size());
+        if (!inserted) {
+            map[it->second].second = std::move(child);
+            return false;
+        }
+    }
+    map.emplace_back(std::move(key), std::move(child));
+    return true;
+}
+
 bool shouldSkip(const std::vector<std::string_view>& path)
 {
     const auto n = path.size();

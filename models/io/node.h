@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -50,12 +51,29 @@ struct Node
     }
 };
 
+// Fills a mapping node, keeping keys unique: a repeated key replaces the earlier value (the last one wins, as in
+// sigs.k8s.io/yaml). Lookups stay linear for small mappings and use an index for wide ones.
+class MapBuilder
+{
+public:
+    explicit MapBuilder(Node& node)
+        : m_node(node)
+    {
+    }
+    // Returns false if the key was already present (its value is replaced).
+    bool set(std::string key, Node child);
+
+private:
+    Node& m_node;
+    std::unordered_map<std::string, std::size_t> m_index;
+};
+
 // Decides which subtrees a reader may skip. `path` is the chain of map keys from the object's root ("" stands for
 // a sequence element). Keeps only what the decoders read; drops status, managedFields, secret payloads, etc.
 [[nodiscard]] bool shouldSkip(const std::vector<std::string_view>& path);
 
 // Limits that keep hostile input bounded.
 inline constexpr int kMaxDepth = 512;
-inline constexpr std::size_t kMaxNodesPerDocument = 4'000'000;
+inline constexpr std::size_t kMaxNodesPerDocument = 1'000'000;
 
 } // namespace rbx::io

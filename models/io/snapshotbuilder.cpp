@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <set>
 
 namespace rbx::io {
 
@@ -492,13 +493,14 @@ std::optional<DecodedObject> SnapshotBuilder::decode(const Node& obj, const std:
         if (secret.type.empty())
             secret.type = "Opaque";
         std::optional<std::string> token;
+        std::set<std::string_view> seenKeys;
         for (const char* key : {"data", "stringData"}) {
             const Node* data = field(obj, key);
             if (!data)
                 continue;
             expectMap(*data, key);
             for (const auto& [k, v] : data->map) {
-                if (std::find(secret.dataKeys.begin(), secret.dataKeys.end(), k) == secret.dataKeys.end())
+                if (seenKeys.insert(k).second)
                     secret.dataKeys.push_back(k);
                 if (k != "token" || v.type == Node::Type::Skipped || isAbsent(&v))
                     continue;
@@ -521,6 +523,11 @@ std::optional<DecodedObject> SnapshotBuilder::decode(const Node& obj, const std:
     if (core && kind == "Node")
         return NodeObject {meta(Scope::Cluster)};
     if (core && kind == "ConfigMap") {
+        // Only one ConfigMap matters: look at its name before reading (and validating) the rest.
+        const Node* md = field(obj, "metadata");
+        const Node* n = md && md->isMap() ? field(*md, "name") : nullptr;
+        if (!n || !n->isScalar() || n->scalar != "kube-apiserver-legacy-service-account-token-tracking")
+            return std::nullopt;
         auto m = meta(Scope::Namespaced);
         if (m.ns != "kube-system" || m.name != "kube-apiserver-legacy-service-account-token-tracking")
             return std::nullopt;
@@ -565,7 +572,7 @@ std::optional<DecodedObject> SnapshotBuilder::decode(const Node& obj, const std:
 }
 
 void SnapshotBuilder::addObject(const Node& object, const std::string& fallbackKind,
-                                const std::string& fallbackApiVersion)
+                                const std::string& fallbackApiVersion, bool listItem)
 {
     if (m_documentFailed)
         return;
@@ -589,7 +596,17 @@ void SnapshotBuilder::addObject(const Node& object, const std::string& fallbackK
         if (apiVersion.empty())
             fail(object, "apiVersion: missing");
         if (kind == "List" || (kind.size() > 4 && kind.ends_with("List") && object.get("items"))) {
-            fail(object, "a nested list is not supported");
+            if (listItem)
+                fail(object, "a List inside a List is not supported");
+            // A list the reader did not stream (items: null, or items that are not a sequence).
+            const Node* items = field(object, "items");
+            if (items && !items->isSeq())
+                fail(*items, "items: expected a list, got " + typeName(*items));
+            const std::string itemKind = kind == "List" ? std::string() : kind.substr(0, kind.size() - 4);
+            const std::string itemApiVersion = kind == "List" ? std::string() : apiVersion;
+            for (const auto& item : items ? items->seq : std::vector<Node>())
+                addObject(item, itemKind, itemApiVersion, true);
+            return;
         }
         bool defaulted = false;
         auto decoded = decode(object, kind, apiVersion, defaulted, m_defaultNamespace);
@@ -632,7 +649,7 @@ void SnapshotBuilder::endList(const Node& listRoot)
     const std::string itemKind = kind == "List" ? std::string() : kind.substr(0, kind.size() - 4);
     const std::string itemApiVersion = kind == "List" ? std::string() : apiVersion;
     for (const auto& item : m_pendingItems)
-        addObject(item, itemKind, itemApiVersion);
+        addObject(item, itemKind, itemApiVersion, true);
     m_pendingItems.clear();
 }
 

@@ -39,9 +39,14 @@ public:
     void setFile(const std::string& file);
     void beginDocument(std::uint32_t documentIndex);
     // One object (a whole document, or one item of a List). Kind/apiVersion fall back to the given ones (typed lists).
-    void addObject(const Node& object, const std::string& fallbackKind = {}, const std::string& fallbackApiVersion = {});
+    void addObject(const Node& object, const std::string& fallbackKind = {}, const std::string& fallbackApiVersion = {},
+                   bool listItem = false);
     // Items of a list whose kind/apiVersion are not known yet: kept until endList().
     void addPendingListItem(Node item);
+    [[nodiscard]] bool hasPendingListItems() const
+    {
+        return !m_pendingItems.empty();
+    }
     void endList(const Node& listRoot);
     // Commit (ok) or drop (syntax error) the current document's objects.
     void endDocument(bool ok);

@@ -143,15 +143,40 @@ private:
         m_failed = true;
     }
 
-    // Consumes the rest of the node whose start event is `ev`, without building it.
+    static const yaml_char_t* anchorOf(const Event& ev)
+    {
+        switch (ev.type()) {
+        case YAML_SCALAR_EVENT:
+            return ev.e.data.scalar.anchor;
+        case YAML_MAPPING_START_EVENT:
+            return ev.e.data.mapping_start.anchor;
+        case YAML_SEQUENCE_START_EVENT:
+            return ev.e.data.sequence_start.anchor;
+        default:
+            return nullptr;
+        }
+    }
+
+    // Consumes the rest of the node whose start event is `ev`, without building it, except anchored nodes inside
+    // it: a later alias may refer to them.
     void skip(Event& ev)
     {
+        if (anchorOf(ev) && !m_failed) {
+            std::vector<std::string_view> unskipped {std::string_view("\x01")};
+            (void)value(ev, unskipped, 2);
+            return;
+        }
         if (ev.type() != YAML_MAPPING_START_EVENT && ev.type() != YAML_SEQUENCE_START_EVENT)
             return;
         int depth = 1;
         Event inner;
         while (depth > 0) {
             pull(inner);
+            if (anchorOf(inner) && !m_failed) {
+                std::vector<std::string_view> unskipped {std::string_view("\x01")};
+                (void)value(inner, unskipped, 2); // builds and remembers it, consuming the whole subtree
+                continue;
+            }
             if (inner.type() == YAML_MAPPING_START_EVENT || inner.type() == YAML_SEQUENCE_START_EVENT)
                 ++depth;
             else if (inner.type() == YAML_MAPPING_END_EVENT || inner.type() == YAML_SEQUENCE_END_EVENT)
@@ -171,13 +196,7 @@ private:
 
     void remember(const Event& ev, const Node& n)
     {
-        const yaml_char_t* anchor = nullptr;
-        if (ev.type() == YAML_SCALAR_EVENT)
-            anchor = ev.e.data.scalar.anchor;
-        else if (ev.type() == YAML_MAPPING_START_EVENT)
-            anchor = ev.e.data.mapping_start.anchor;
-        else if (ev.type() == YAML_SEQUENCE_START_EVENT)
-            anchor = ev.e.data.sequence_start.anchor;
+        const yaml_char_t* anchor = anchorOf(ev);
         if (anchor)
             m_anchors[reinterpret_cast<const char*>(anchor)] = {n, countNodes(n)};
     }
@@ -262,18 +281,23 @@ private:
         }
     }
 
-    void mapping(Node& n, std::vector<std::string_view>& path, int depth)
+    // Reads a mapping's entries into `n`. At a document's root (`root`), the items of a List are streamed to the
+    // builder one object at a time instead of being collected.
+    void mapping(Node& n, std::vector<std::string_view>& path, int depth, bool root = false)
     {
         Event key;
         Event val;
         std::vector<Node> merges;
+        MapBuilder builder(n);
         for (;;) {
             pull(key);
             if (key.type() == YAML_MAPPING_END_EVENT)
                 break;
             std::string keyText;
+            bool plainKey = false;
             if (key.type() == YAML_SCALAR_EVENT) {
                 keyText.assign(reinterpret_cast<const char*>(key.e.data.scalar.value), key.e.data.scalar.length);
+                plainKey = key.e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
             } else if (key.type() == YAML_ALIAS_EVENT) {
                 auto k = value(key, path, depth + 1);
                 keyText = k.scalar;
@@ -285,14 +309,18 @@ private:
                 continue;
             }
             pull(val);
-            if (keyText == "<<" && key.e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+            if (keyText == "<<" && plainKey) {
                 merges.push_back(value(val, path, depth + 1));
                 continue;
             }
+            if (root && keyText == "items" && val.type() == YAML_SEQUENCE_START_EVENT) {
+                m_isList = true;
+                streamItems();
+                continue;
+            }
             path.push_back(keyText);
-            const bool skipped = shouldSkip(path);
             Node child;
-            if (skipped) {
+            if (shouldSkip(path)) {
                 position(child, val);
                 child.type = Node::Type::Skipped;
                 skip(val);
@@ -300,19 +328,9 @@ private:
                 child = value(val, path, depth + 1);
             }
             path.pop_back();
-            bool replaced = false;
-            for (auto& [k, v] : n.map) {
-                if (k == keyText) {
-                    if (!m_failed)
-                        m_builder.diagnostic(Diagnostic::Severity::Warning, m_firstLine + key.line(), key.column(),
-                                             "duplicate key \"" + keyText + "\": the last value wins");
-                    v = std::move(child);
-                    replaced = true;
-                    break;
-                }
-            }
-            if (!replaced)
-                n.map.emplace_back(std::move(keyText), std::move(child));
+            if (!builder.set(keyText, std::move(child)) && !m_failed)
+                m_builder.diagnostic(Diagnostic::Severity::Warning, m_firstLine + key.line(), key.column(),
+                                     "duplicate key \"" + keyText + "\": the last value wins");
         }
         // Merge keys (<<): explicit keys win over merged ones.
         for (auto& m : merges) {
@@ -320,13 +338,35 @@ private:
             if (m.isMap())
                 sources.push_back(&m);
             else if (m.isSeq())
-                for (auto& s : m.seq)
-                    if (s.isMap())
-                        sources.push_back(&s);
+                for (auto& src : m.seq)
+                    if (src.isMap())
+                        sources.push_back(&src);
             for (Node* src : sources)
                 for (auto& [k, v] : src->map)
                     if (!n.get(k))
                         n.map.emplace_back(k, v);
+        }
+    }
+
+    void streamItems()
+    {
+        Event item;
+        for (;;) {
+            pull(item);
+            if (item.type() == YAML_SEQUENCE_END_EVENT)
+                break;
+            m_nodes = 0;
+            std::vector<std::string_view> itemPath;
+            Node obj = value(item, itemPath, 2);
+            if (m_failed)
+                continue;
+            const Node* k = obj.isMap() ? obj.get("kind") : nullptr;
+            const Node* v = obj.isMap() ? obj.get("apiVersion") : nullptr;
+            // Items are decoded in document order; once one waits for the list's kind, all later ones wait too.
+            if (k && v && k->isScalar() && v->isScalar() && !m_builder.hasPendingListItems())
+                m_builder.addObject(obj);
+            else
+                m_builder.addPendingListItem(std::move(obj));
         }
     }
 
@@ -336,67 +376,21 @@ private:
         pull(ev);
         std::vector<std::string_view> path;
         m_failed = false;
+        m_isList = false;
         if (ev.type() != YAML_MAPPING_START_EVENT) {
             Node root = value(ev, path, 1);
             if (!m_failed)
                 m_builder.addObject(root);
             return;
         }
-        // The root mapping: `items` of a List are streamed one object at a time.
         Node root;
         position(root, ev);
         root.type = Node::Type::Map;
-        bool isList = false;
-        Event key;
-        Event val;
-        for (;;) {
-            pull(key);
-            if (key.type() == YAML_MAPPING_END_EVENT)
-                break;
-            if (key.type() != YAML_SCALAR_EVENT) {
-                error(key, "a mapping key must be a scalar");
-                skip(key);
-                pull(val);
-                skip(val);
-                continue;
-            }
-            std::string keyText(reinterpret_cast<const char*>(key.e.data.scalar.value), key.e.data.scalar.length);
-            pull(val);
-            if (keyText == "items" && val.type() == YAML_SEQUENCE_START_EVENT) {
-                isList = true;
-                Event item;
-                for (;;) {
-                    pull(item);
-                    if (item.type() == YAML_SEQUENCE_END_EVENT)
-                        break;
-                    m_nodes = 0;
-                    std::vector<std::string_view> itemPath;
-                    Node obj = value(item, itemPath, 2);
-                    if (m_failed)
-                        continue;
-                    const Node* k = obj.isMap() ? obj.get("kind") : nullptr;
-                    const Node* v = obj.isMap() ? obj.get("apiVersion") : nullptr;
-                    if (k && v && k->isScalar() && v->isScalar())
-                        m_builder.addObject(obj);
-                    else
-                        m_builder.addPendingListItem(std::move(obj));
-                }
-                continue;
-            }
-            path.push_back(keyText);
-            Node child;
-            if (shouldSkip(path)) {
-                child.type = Node::Type::Skipped;
-                skip(val);
-            } else {
-                child = value(val, path, 2);
-            }
-            path.pop_back();
-            root.map.emplace_back(std::move(keyText), std::move(child));
-        }
+        mapping(root, path, 1, true);
+        remember(ev, root);
         if (m_failed)
             return;
-        if (isList)
+        if (m_isList)
             m_builder.endList(root);
         else
             m_builder.addObject(root);
@@ -410,6 +404,7 @@ private:
     std::unordered_map<std::string, std::pair<Node, std::size_t>> m_anchors;
     std::size_t m_nodes = 0;
     bool m_failed = false;
+    bool m_isList = false;
 };
 
 bool isMarker(std::string_view line, std::string_view marker)
@@ -423,48 +418,44 @@ bool isMarker(std::string_view line, std::string_view marker)
 void readYaml(std::string_view data, SnapshotBuilder& builder, const CancelCheck& canceled)
 {
     // Split the stream at document markers so that a syntax error (after which libyaml cannot resume) costs only
-    // its own document. Marker lines cannot occur inside YAML content, so the split is exact.
+    // its own document. Marker lines cannot occur inside YAML content, so the split is exact. Directives (%YAML,
+    // %TAG) and comments before a `---` stay with the document they introduce.
     std::uint32_t docIndex = 0;
     std::size_t chunkStart = 0;
     std::uint32_t chunkLine = 0; // 0-based line of the chunk's first line
-    std::uint32_t line = 0;
+    bool chunkHasContent = false;
     auto flush = [&](std::size_t end) {
-        if (end > chunkStart) {
+        if (end > chunkStart && chunkHasContent) {
             const auto chunk = data.substr(chunkStart, end - chunkStart);
-            // Skip chunks of only blanks and comments cheaply (no document in them).
-            bool content = false;
-            for (std::size_t i = 0; i < chunk.size() && !content;) {
-                auto eol = chunk.find('\n', i);
-                if (eol == std::string_view::npos)
-                    eol = chunk.size();
-                auto l = chunk.substr(i, eol - i);
-                const auto first = l.find_first_not_of(" \t\r");
-                if (first != std::string_view::npos && l[first] != '#')
-                    content = true;
-                i = eol + 1;
-            }
-            if (content) {
-                ChunkParser parser(chunk, chunkLine + 1, builder, docIndex);
-                parser.setText(chunk);
-                parser.run();
-            }
+            ChunkParser parser(chunk, chunkLine + 1, builder, docIndex);
+            parser.setText(chunk);
+            parser.run();
         }
     };
     std::size_t pos = 0;
+    std::uint32_t line = 0;
     while (pos < data.size()) {
         if (canceled && canceled())
             return;
-        auto eol = data.find('\n', pos);
+        const auto eol = data.find('\n', pos);
         const std::size_t next = eol == std::string_view::npos ? data.size() : eol + 1;
         const auto text = data.substr(pos, next - pos);
+        const auto first = text.find_first_not_of(" \t\r\n");
+        const bool blank = first == std::string_view::npos || text[first] == '#';
         if (isMarker(text, "---")) {
-            flush(pos);
-            chunkStart = pos;
-            chunkLine = line;
+            if (chunkHasContent) {
+                flush(pos);
+                chunkStart = pos;
+                chunkLine = line;
+            }
+            chunkHasContent = true; // an explicit document, even if empty
         } else if (isMarker(text, "...")) {
             flush(next);
             chunkStart = next;
             chunkLine = line + 1;
+            chunkHasContent = false;
+        } else if (!blank && !(first == 0 && text[0] == '%' && !chunkHasContent)) {
+            chunkHasContent = true;
         }
         pos = next;
         ++line;

@@ -12,6 +12,7 @@ SnapshotJob::SnapshotJob(QObject* parent)
     : QObject(parent)
 {
     qRegisterMetaType<std::shared_ptr<const rbx::Snapshot>>();
+    qRegisterMetaType<std::shared_ptr<const rbx::Policy>>();
 }
 
 SnapshotJob::~SnapshotJob()
@@ -41,7 +42,7 @@ void SnapshotJob::start(const QStringList& inputs)
         paths.push_back(i.toStdString());
     auto flag = m_cancel;
     QPointer<SnapshotJob> self(this);
-    auto future = QtConcurrent::run([paths, flag, self, generation]() -> std::shared_ptr<const Snapshot> {
+    auto future = QtConcurrent::run([paths, flag, self, generation]() -> std::shared_ptr<const Policy> {
         io::LoadCallbacks callbacks;
         callbacks.canceled = [flag] { return flag->load(); };
         callbacks.progress = [self, generation](std::size_t done, std::size_t total, const std::string& file) {
@@ -56,10 +57,13 @@ void SnapshotJob::start(const QStringList& inputs)
                 },
                 Qt::QueuedConnection);
         };
-        return io::loadSnapshot(paths, {}, callbacks);
+        auto snapshot = io::loadSnapshot(paths, {}, callbacks);
+        if (flag->load())
+            return nullptr;
+        return std::make_shared<const Policy>(std::move(snapshot));
     });
     disconnect(&m_watcher, nullptr, this, nullptr);
-    connect(&m_watcher, &QFutureWatcher<std::shared_ptr<const Snapshot>>::finished, this, [this, generation, flag] {
+    connect(&m_watcher, &QFutureWatcher<std::shared_ptr<const Policy>>::finished, this, [this, generation, flag] {
         if (generation != m_generation)
             return;
         if (flag->load()) {

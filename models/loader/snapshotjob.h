@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// Loads a snapshot off the GUI thread, with progress and cancel; stale results of a superseded load are dropped.
+// Loads a snapshot off the GUI thread and prepares its Policy (aggregation resolved, bindings indexed), with progress
+// and cancel; stale results of a superseded load are dropped.
 #pragma once
 
-#include "models/domain/snapshot.h"
+#include "models/analysis/policy.h"
 
 #include <QFutureWatcher>
 #include <QObject>
@@ -26,11 +27,11 @@ public:
 
 Q_SIGNALS:
     void progressChanged(int permille, const QString& stage);
-    void loaded(std::shared_ptr<const rbx::Snapshot> snapshot);
+    void loaded(std::shared_ptr<const rbx::Policy> policy);
     void canceled();
 
 private:
-    QFutureWatcher<std::shared_ptr<const Snapshot>> m_watcher;
+    QFutureWatcher<std::shared_ptr<const Policy>> m_watcher;
     std::shared_ptr<std::atomic_bool> m_cancel;
     int m_generation = 0;
 };
@@ -38,3 +39,4 @@ private:
 } // namespace rbx
 
 Q_DECLARE_METATYPE(std::shared_ptr<const rbx::Snapshot>)
+Q_DECLARE_METATYPE(std::shared_ptr<const rbx::Policy>)

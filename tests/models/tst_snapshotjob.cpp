@@ -41,8 +41,9 @@ void TestSnapshotJob::loadsOffThread()
     job.start({test::dataDir() + QStringLiteral("/conformance/21-format-directory/snapshot")});
     QVERIFY(loaded.wait(10000));
     QCOMPARE(loaded.count(), 1);
-    auto snapshot = loaded.first().first().value<std::shared_ptr<const Snapshot>>();
-    QVERIFY(snapshot);
+    auto policy = loaded.first().first().value<std::shared_ptr<const Policy>>();
+    QVERIFY(policy);
+    const auto* snapshot = &policy->snapshot();
     QCOMPARE(snapshot->report.files, std::size_t(3));
     QVERIFY(snapshot->roles.size() > 0);
     QVERIFY(!progress.isEmpty());
@@ -78,8 +79,8 @@ void TestSnapshotJob::newerLoadWins()
     QTest::qWait(100);
     QCOMPARE(loaded.count(), 1); // the superseded load never reports
     QCOMPARE(canceled.count(), 0);
-    auto snapshot = loaded.first().first().value<std::shared_ptr<const Snapshot>>();
-    QCOMPARE(snapshot->serviceAccounts.size(), std::size_t(3));
+    auto policy = loaded.first().first().value<std::shared_ptr<const Policy>>();
+    QCOMPARE(policy->snapshot().serviceAccounts.size(), std::size_t(3));
 }
 
 QTEST_GUILESS_MAIN(TestSnapshotJob)

@@ -1,12 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
-// The main window opens the demo snapshot off the GUI thread and shows the load report.
+// The desktop explorer end to end, offscreen: open the demo snapshot, pick a ServiceAccount, check the matrix and its
+// why-panel against the core's own answers, ask who-can, compute the heat map, and save a screenshot of each page.
 #include "ui/mainwindow.h"
-#include "testutils.h"
 
+#include "models/analysis/accessmatrix.h"
+#include "models/item/accessmatrixmodel.h"
+#include "models/item/subjecttreemodel.h"
+#include "models/item/whocanmodel.h"
+#include "testutils.h"
+#include "ui/dialogs.h"
+#include "ui/heatmappage.h"
+#include "ui/matrixpage.h"
+#include "ui/overviewpage.h"
+#include "ui/whocanpage.h"
+
+#include <QAbstractItemModelTester>
 #include <QDir>
-#include <QPlainTextEdit>
+#include <QListWidget>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTest>
+#include <QTreeView>
 
 using namespace rbx;
 
@@ -14,28 +29,191 @@ class TestMainWindow : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase();
     void opensDemoSnapshot();
+    void navigatorSelectsSubject();
+    void matrixMatchesCore();
+    void overviewAnswersCanI();
+    void whoCan();
+    void heatMap();
+    void historyAndQuickOpen();
+    void loadReport();
+    void screenshotsAtTwoSizes();
+    void cleanupTestCase();
+
+private:
+    void shoot(const QString& name);
+    QString m_dir;
+    std::unique_ptr<MainWindow> m_window;
 };
+
+void TestMainWindow::initTestCase()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("rbac-explorer-tests"));
+    QSettings().clear();
+    m_dir = qEnvironmentVariable("SCREENSHOT_DIR");
+    if (m_dir.isEmpty())
+        m_dir = QStringLiteral(RBX_BINARY_DIR "/screenshots");
+    QDir().mkpath(m_dir);
+    m_window = std::make_unique<MainWindow>();
+    m_window->resize(1366, 768);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TestMainWindow::shoot(const QString& name)
+{
+    QCoreApplication::processEvents();
+    QVERIFY(m_window->grab().save(m_dir + u'/' + name + QStringLiteral(".png")));
+}
 
 void TestMainWindow::opensDemoSnapshot()
 {
-    MainWindow window;
-    window.resize(1366, 768);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QSignalSpy loaded(&window, &MainWindow::snapshotLoaded);
-    window.openSnapshots({QStringLiteral(RBX_SOURCE_DIR "/resources/demo")});
-    QVERIFY(loaded.wait(20000));
-    QVERIFY(window.snapshot());
-    QVERIFY(window.snapshot()->serviceAccounts.size() > 50);
-    auto* report = window.findChild<QPlainTextEdit*>();
-    QVERIFY(report);
-    QVERIFY(report->toPlainText().contains(QStringLiteral("ServiceAccount: ")));
-    QString dir = qEnvironmentVariable("SCREENSHOT_DIR");
-    if (dir.isEmpty())
-        dir = QStringLiteral(RBX_BINARY_DIR "/screenshots");
-    QDir().mkpath(dir);
-    QVERIFY(window.grab().save(dir + QStringLiteral("/mainwindow-placeholder.png")));
+    QSignalSpy loaded(m_window.get(), &MainWindow::snapshotLoaded);
+    m_window->openSnapshots({QStringLiteral(RBX_SOURCE_DIR "/resources/demo")});
+    QVERIFY(loaded.wait(30000));
+    QVERIFY(m_window->policy());
+    QCOMPARE(m_window->snapshot()->serviceAccounts.size(), std::size_t(83));
+    new QAbstractItemModelTester(m_window->navigator()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest,
+                                 m_window.get());
+}
+
+void TestMainWindow::navigatorSelectsSubject()
+{
+    auto* tree = m_window->navigator();
+    auto* model = tree->model();
+    QModelIndex target;
+    for (int f = 0; f < model->rowCount() && !target.isValid(); ++f) {
+        const auto folder = model->index(f, 0);
+        for (int r = 0; r < model->rowCount(folder); ++r) {
+            const auto idx = model->index(r, 0, folder);
+            const auto ref = idx.data(SubjectTreeModel::SubjectRole).value<SubjectRef>();
+            if (ref.ns == "payments" && ref.name == "deployer")
+                target = idx;
+        }
+    }
+    QVERIFY(target.isValid());
+    tree->setCurrentIndex(target);
+    QCOMPARE(m_window->matrixPage()->model()->matrix().subject, std::string("system:serviceaccount:payments:deployer"));
+    // The ServiceAccount's YAML is in the details pane.
+    QVERIFY(m_window->detailsText().contains(QStringLiteral("name: deployer")));
+    shoot(QStringLiteral("overview"));
+}
+
+void TestMainWindow::matrixMatchesCore()
+{
+    m_window->showPage(MainWindow::MatrixTab);
+    auto* page = m_window->matrixPage();
+    page->setScope(QStringLiteral("kube-system"));
+    const auto& m = page->model()->matrix();
+    QCOMPARE(m.ns, std::string("kube-system"));
+    // Every cell equals the authorizer's own answer for that request.
+    Request req;
+    req.user = userInfoOf({SubjectKind::ServiceAccount, "payments", "deployer"});
+    int yes = 0;
+    for (std::size_t r = 0; r < m.rows.size(); ++r)
+        for (std::size_t v = 0; v < m.verbs.size(); ++v) {
+            const auto slash = m.rows[r].resource.find('/');
+            req.resource = {"kube-system", m.verbs[v], m.rows[r].group, "", m.rows[r].resource.substr(0, slash),
+                            slash == std::string::npos ? std::string() : m.rows[r].resource.substr(slash + 1), ""};
+            const bool allowed = m_window->policy()->authorize(req).allowed;
+            QCOMPARE(m.cell(r, v).access == Access::Yes, allowed);
+            yes += allowed;
+        }
+    QVERIFY(yes > 0);
+    QSignalSpy explained(page, &MatrixPage::cellExplained);
+    page->selectCell(QString(), QStringLiteral("pods"), QStringLiteral("create"));
+    QCOMPARE(explained.count(), 1);
+    const auto text = explained.first().first().toString();
+    QVERIFY2(text.startsWith(QStringLiteral("Allowed")), qPrintable(text));
+    QVERIFY(text.contains(QStringLiteral("RoleBinding kube-system/payments-deployer")));
+    QVERIFY(text.contains(QStringLiteral("Role kube-system/pod-launcher")));
+    QVERIFY(m_window->detailsText().contains(QStringLiteral("kind: Role")));
+    shoot(QStringLiteral("matrix"));
+}
+
+void TestMainWindow::overviewAnswersCanI()
+{
+    m_window->showPage(MainWindow::OverviewTab);
+    auto* page = m_window->overviewPage();
+    page->ask(QStringLiteral("create"), QStringLiteral("pods"), QStringLiteral("kube-system"));
+    QVERIFY(page->answerText().contains(QStringLiteral("yes")));
+    page->ask(QStringLiteral("delete"), QStringLiteral("nodes"), QString());
+    QVERIFY(page->answerText().contains(QStringLiteral("no")));
+}
+
+void TestMainWindow::whoCan()
+{
+    m_window->showPage(MainWindow::WhoCanTab);
+    auto* page = m_window->whoCanPage();
+    new QAbstractItemModelTester(page->model(), QAbstractItemModelTester::FailureReportingMode::QtTest, page);
+    page->query(QStringLiteral("create"), QStringLiteral("pods"), QStringLiteral("kube-system"));
+    const auto& entries = page->model()->result().entries;
+    bool deployer = false;
+    for (const auto& e : entries)
+        deployer = deployer || (e.subject.kind == "ServiceAccount" && e.subject.name == "deployer" && e.subject.ns == "payments");
+    QVERIFY(deployer);
+    QVERIFY(page->model()->rowCount() >= static_cast<int>(entries.size()));
+    shoot(QStringLiteral("whocan"));
+}
+
+void TestMainWindow::heatMap()
+{
+    m_window->showPage(MainWindow::HeatMapTab);
+    auto* page = m_window->heatMapPage();
+    new QAbstractItemModelTester(page->model(), QAbstractItemModelTester::FailureReportingMode::QtTest, page);
+    QSignalSpy computed(page, &HeatMapPage::computed);
+    page->setVerbChoice(0);
+    QVERIFY(computed.wait(30000));
+    auto* view = page->view();
+    QVERIFY(view->model()->rowCount() > 50);
+    // Sorted by risk, descending: the cluster-admin equivalents come first.
+    const auto top = view->model()->index(0, 0).data().toString();
+    QVERIFY2(top == QLatin1String("legacy-apps/jenkins") || top == QLatin1String("team-a/ci-runner")
+                 || top.startsWith(QLatin1String("argocd/")),
+             qPrintable(top));
+    shoot(QStringLiteral("heatmap"));
+}
+
+void TestMainWindow::historyAndQuickOpen()
+{
+    m_window->selectSubject({SubjectKind::ServiceAccount, "team-a", "ci-runner"});
+    m_window->selectSubject({SubjectKind::ServiceAccount, "legacy-apps", "jenkins"});
+    m_window->goBack();
+    QCOMPARE(m_window->matrixPage()->model()->matrix().subject, std::string("system:serviceaccount:team-a:ci-runner"));
+    m_window->goForward();
+    QCOMPARE(m_window->matrixPage()->model()->matrix().subject, std::string("system:serviceaccount:legacy-apps:jenkins"));
+    QuickOpenDialog dialog(m_window->policy(), m_window.get());
+    dialog.setFilter(QStringLiteral("clusterrole cluster-admin"));
+    QVERIFY(dialog.visibleCount() >= 1);
+    m_window->showObject(QStringLiteral("ClusterRoleBinding"), QString(), QStringLiteral("jenkins-cluster-admin"));
+    QVERIFY(m_window->detailsText().contains(QStringLiteral("name: cluster-admin")));
+}
+
+void TestMainWindow::loadReport()
+{
+    LoadReportDialog dialog(m_window->policy(), m_window.get());
+    // The demo loads cleanly: no diagnostics, and the summary lists the kinds.
+    QCOMPARE(dialog.diagnostics()->count(), 0);
+}
+
+void TestMainWindow::screenshotsAtTwoSizes()
+{
+    m_window->selectSubject({SubjectKind::ServiceAccount, "payments", "payments-operator"});
+    m_window->showPage(MainWindow::MatrixTab);
+    m_window->resize(1366, 768);
+    shoot(QStringLiteral("matrix-1366x768"));
+    m_window->showPage(MainWindow::GraphTab);
+    shoot(QStringLiteral("graph-1366x768"));
+    m_window->resize(2560, 1440);
+    m_window->showPage(MainWindow::OverviewTab);
+    shoot(QStringLiteral("overview-2560x1440"));
+}
+
+void TestMainWindow::cleanupTestCase()
+{
+    m_window.reset();
+    QSettings().clear();
 }
 
 QTEST_MAIN(TestMainWindow)
