@@ -82,6 +82,7 @@ void MatrixPage::setPolicy(std::shared_ptr<const Policy> policy)
     const QSignalBlocker block(m_scope);
     m_scope->clear();
     m_scope->addItem(tr("Cluster scope"), QString());
+    m_scope->addItem(tr("Any namespace"), QStringLiteral("*"));
     if (m_policy)
         for (const auto& ns : m_policy->knownNamespaces())
             m_scope->addItem(QString::fromStdString(ns), QString::fromStdString(ns));
@@ -115,9 +116,10 @@ void MatrixPage::rebuild()
         return;
     ResourceCatalog catalog(m_policy->snapshot());
     const auto rows = matrixRows(*m_policy, catalog);
-    m_model->setMatrix(m_policy, accessMatrix(*m_policy, userInfoOf(m_subject),
-                                              m_scope->currentData().toString().toStdString(), defaultMatrixVerbs(),
-                                              rows));
+    const auto scope = m_scope->currentData().toString().toStdString();
+    const auto user = userInfoOf(m_subject);
+    m_model->setMatrix(m_policy, scope == "*" ? accessMatrixAnyNamespace(*m_policy, user, defaultMatrixVerbs(), rows)
+                                              : accessMatrix(*m_policy, user, scope, defaultMatrixVerbs(), rows));
     m_view->resizeColumnToContents(AccessMatrixModel::ResourceColumn);
     for (int c = AccessMatrixModel::FirstVerbColumn; c < m_model->columnCount(); ++c)
         m_view->setColumnWidth(c, m_view->fontMetrics().height() + 14);

@@ -2,7 +2,9 @@
 #include "app/rbx/commands.h"
 
 #include "models/analysis/accessmatrix.h"
+#include "models/analysis/heatmap.h"
 #include "models/analysis/identity.h"
+#include "models/analysis/subjects.h"
 #include "models/analysis/policy.h"
 #include "models/analysis/queries.h"
 #include "models/analysis/resourcecatalog.h"
@@ -143,7 +145,7 @@ bool parse(QCommandLineParser& p, const QString& command, const QStringList& arg
         code = kExitUsage;
         return false;
     }
-    if (p.isSet(QStringLiteral("help"))) {
+    if (p.isSet(QStringLiteral("help")) || p.isSet(QStringLiteral("help-all"))) {
         // Qt's usage line names the executable's path; ours names the command as it is typed.
         auto text = p.helpText();
         const auto program = QCoreApplication::arguments().value(0);
@@ -636,13 +638,104 @@ int cmdWhoCan(const QStringList& args)
 }
 
 
+std::string rowLabel(const MatrixRow& r)
+{
+    if (r.group.empty())
+        return r.resource;
+    const auto slash = r.resource.find('/');
+    return slash == std::string::npos ? r.resource + '.' + r.group
+                                      : r.resource.substr(0, slash) + '.' + r.group + r.resource.substr(slash);
+}
+
+int heatMapCommand(const QCommandLineParser& p, const Common& c, const QString& verb, const QString& fmt)
+{
+    int code = 0;
+    auto snapshot = load(p, c, code);
+    if (!snapshot)
+        return code;
+    Policy policy(snapshot);
+    ResourceCatalog catalog(*snapshot);
+    const auto verbs = verb == QLatin1String("any-write") ? writeVerbs()
+        : verb == QLatin1String("any-read")              ? readVerbs()
+                                                         : std::vector<std::string> {verb.toStdString()};
+    const auto heat = heatMap(policy, summarizeSubjects(policy), matrixRows(policy, catalog), verbs);
+    std::vector<std::size_t> order(heat.subjects.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return heat.risk[a] > heat.risk[b]; });
+    auto label = [](const MatrixRow& r) {
+        return r.group.empty() ? r.resource : r.resource + " (" + r.group + ')';
+    };
+    if (fmt == QLatin1String("json")) {
+        QJsonArray columns;
+        for (const auto& col : heat.columns)
+            columns.append(QJsonObject {{QStringLiteral("group"), qs(col.group)}, {QStringLiteral("resource"), qs(col.resource)}});
+        QJsonArray rows;
+        for (std::size_t i : order) {
+            const auto& s = heat.subjects[i];
+            QJsonArray cells;
+            for (std::size_t col = 0; col < heat.columns.size(); ++col)
+                cells.append(QString::fromLatin1(accessName(heat.cell(i, col))));
+            rows.append(QJsonObject {{QStringLiteral("subject"), qs(s.ref.username())},
+                                     {QStringLiteral("namespace"), qs(s.ref.ns)},
+                                     {QStringLiteral("name"), qs(s.ref.name)},
+                                     {QStringLiteral("exists"), s.exists},
+                                     {QStringLiteral("clusterAdminEquivalent"), s.clusterAdminEquivalent},
+                                     {QStringLiteral("risk"), heat.risk[i]},
+                                     {QStringLiteral("cells"), cells}});
+        }
+        printJson(QJsonObject {{QStringLiteral("verbs"), jsonList(heat.verbs)},
+                               {QStringLiteral("columns"), columns},
+                               {QStringLiteral("rows"), rows}});
+        return kExitOk;
+    }
+    if (fmt == QLatin1String("csv")) {
+        std::string text = "namespace,name,risk";
+        for (const auto& col : heat.columns)
+            text += ",\"" + label(col) + '"';
+        text += '\n';
+        for (std::size_t i : order) {
+            text += heat.subjects[i].ref.ns + ',' + heat.subjects[i].ref.name + ',' + std::to_string(heat.risk[i]);
+            for (std::size_t col = 0; col < heat.columns.size(); ++col)
+                text += std::string(",") + accessName(heat.cell(i, col));
+            text += '\n';
+        }
+        out(text);
+        return kExitOk;
+    }
+    std::vector<std::vector<std::string>> t {{"SERVICEACCOUNT", "RISK", "RESOURCES (yes; ~ = some names)"}};
+    for (std::size_t i : order) {
+        // Most sensitive first: secrets, tokens, exec, RBAC objects...
+        std::vector<std::pair<int, std::string>> reach;
+        for (std::size_t col = 0; col < heat.columns.size(); ++col)
+            if (const auto a = heat.cell(i, col); a != Access::No)
+                reach.emplace_back(sensitivity(heat.columns[col].group, heat.columns[col].resource),
+                                   (a == Access::Partial ? "~" : "") + rowLabel(heat.columns[col]));
+        std::stable_sort(reach.begin(), reach.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+        std::string resources;
+        for (std::size_t k = 0; k < reach.size() && k < 8; ++k)
+            resources += (k ? ", " : "") + reach[k].second;
+        if (reach.size() > 8)
+            resources += ", ... (" + std::to_string(reach.size()) + " in all)";
+        if (resources.empty())
+            continue;
+        t.push_back({heat.subjects[i].ref.display() + (heat.subjects[i].clusterAdminEquivalent ? " (cluster-admin)" : ""),
+                     std::to_string(heat.risk[i]), resources});
+    }
+    out(table(t));
+    return kExitOk;
+}
+
 int cmdMatrix(const QStringList& args)
 {
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
         "The access matrix of one subject (rakkess-style): resources x verbs, each cell yes, no or partial (only some "
         "resourceNames), with the grants behind it in JSON.\n\n"
-        "Usage: rbx matrix --sa NS:NAME | --as USER [--as-group G]... [-n NS|-A] [--verbs V,V...] [-o table|csv|json]\n\n"
+        "Usage: rbx matrix --sa NS:NAME | --as USER [--as-group G]... [-n NS|-A] [--verbs V,V...] [-o table|csv|json]\n"
+        "       rbx matrix --all-sas [--verb VERB|any-write|any-read] [-o table|csv|json]\n\n"
+        "--all-sas is the heat map: every ServiceAccount x every resource someone can reach, for one verb (default "
+        "any-write), best access over cluster scope and every namespace, with a risk score, riskiest first.\n\n"
         "Scope: -n NS (default: the ServiceAccount's own namespace, else \"default\"); --cluster for cluster scope "
         "(ClusterRoleBindings only); -A for cluster scope plus every namespace of the snapshot, one matrix each.\n"
         "The table lists resources with some access (--all-resources for every row); csv and json list every row."));
@@ -659,7 +752,10 @@ int cmdMatrix(const QStringList& args)
     QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("table, csv or json."),
                               QStringLiteral("FORMAT"), QStringLiteral("table"));
     QCommandLineOption allRows(QStringLiteral("all-resources"), QStringLiteral("Table: show rows without access too."));
-    p.addOptions({cluster, verbsOpt, output, allRows});
+    QCommandLineOption allSas(QStringLiteral("all-sas"), QStringLiteral("Heat map of every ServiceAccount."));
+    QCommandLineOption verbOpt(QStringLiteral("verb"), QStringLiteral("With --all-sas: a verb, any-write or any-read."),
+                               QStringLiteral("VERB"), QStringLiteral("any-write"));
+    p.addOptions({cluster, verbsOpt, output, allRows, allSas, verbOpt});
     int code = 0;
     if (!parse(p, QStringLiteral("matrix"), args, code))
         return code;
@@ -668,6 +764,8 @@ int cmdMatrix(const QStringList& args)
         err("rbx: --output must be table, csv or json");
         return kExitUsage;
     }
+    if (p.isSet(allSas))
+        return heatMapCommand(p, c, p.value(verbOpt), fmt);
     if (int(p.isSet(sc.ns)) + int(p.isSet(sc.all)) + int(p.isSet(cluster)) > 1) {
         err("rbx: -n, -A and --cluster exclude each other");
         return kExitUsage;

@@ -128,4 +128,36 @@ AccessMatrix accessMatrix(const Policy& policy, const UserInfo& user, const std:
     return m;
 }
 
+AccessMatrix accessMatrixAnyNamespace(const Policy& policy, const UserInfo& user, const std::vector<std::string>& verbs,
+                                      const std::vector<MatrixRow>& rows)
+{
+    AccessMatrix result = accessMatrix(policy, user, std::string(), verbs, rows);
+    result.ns = "*";
+    for (const auto& ns : policy.knownNamespaces()) {
+        if (policy.namespaceBindings(ns).empty())
+            continue;
+        const auto m = accessMatrix(policy, user, ns, verbs, rows);
+        for (std::size_t i = 0; i < m.cells.size(); ++i) {
+            auto& into = result.cells[i];
+            const auto& from = m.cells[i];
+            if (from.access == Access::No)
+                continue;
+            // ClusterRoleBinding grants repeat in every namespace: add only the RoleBinding ones.
+            for (const auto& g : from.grants)
+                if (!policy.snapshot().bindings[g.binding].cluster)
+                    into.grants.push_back(g);
+            if (from.access == Access::Yes && into.access != Access::Yes) {
+                into.access = Access::Yes;
+                into.names.clear();
+            } else if (from.access == Access::Partial && into.access != Access::Yes) {
+                into.access = Access::Partial;
+                std::set<std::string> names(into.names.begin(), into.names.end());
+                names.insert(from.names.begin(), from.names.end());
+                into.names.assign(names.begin(), names.end());
+            }
+        }
+    }
+    return result;
+}
+
 } // namespace rbx

@@ -55,4 +55,10 @@ struct AccessMatrix
 [[nodiscard]] AccessMatrix accessMatrix(const Policy& policy, const UserInfo& user, const std::string& ns,
                                         const std::vector<std::string>& verbs, const std::vector<MatrixRow>& rows);
 
+// The best access in any scope: cluster scope and every namespace with RoleBindings (ns of the result is "*").
+// The grants of a cell come from every scope that allows it.
+[[nodiscard]] AccessMatrix accessMatrixAnyNamespace(const Policy& policy, const UserInfo& user,
+                                                    const std::vector<std::string>& verbs,
+                                                    const std::vector<MatrixRow>& rows);
+
 } // namespace rbx

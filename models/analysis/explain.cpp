@@ -52,7 +52,7 @@ std::string explainCell(const Policy& policy, const UserInfo& user, const Access
     const auto& cell = m.cell(row, verb);
     const auto& r = m.rows[row];
     const std::string what = m.verbs[verb] + ' ' + r.resource + (r.group.empty() ? "" : " (" + r.group + ')');
-    const std::string where = m.ns.empty() ? "cluster-wide" : "in namespace " + m.ns;
+    const std::string where = m.ns.empty() ? "cluster-wide" : m.ns == "*" ? "in at least one namespace" : "in namespace " + m.ns;
     auto chainText = [&](const Grant& g) {
         std::string text;
         for (const auto& step : provenanceChain(policy, g)) {
@@ -81,7 +81,7 @@ std::string explainCell(const Policy& policy, const UserInfo& user, const Access
     case Access::No: {
         text = "Denied: no rule grants " + what + ' ' + where + ".\n";
         std::size_t applicable = 0;
-        policy.visitApplicableBindings(user, m.ns, [&](std::size_t b, std::size_t) {
+        policy.visitApplicableBindings(user, m.ns == "*" ? std::string() : m.ns, [&](std::size_t b, std::size_t) {
             ++applicable;
             std::string error;
             if (!policy.resolveRoleRef(b, &error))
@@ -90,7 +90,7 @@ std::string explainCell(const Policy& policy, const UserInfo& user, const Access
         });
         text += "  " + std::to_string(applicable) + " binding(s) apply to this subject " + where
             + "; none has a rule matching verb, API group and resource together.\n";
-        if (!m.ns.empty() && !r.namespaced)
+        if (!m.ns.empty() && m.ns != "*" && !r.namespaced)
             text += "  Note: " + r.resource + " is cluster-scoped; only a ClusterRoleBinding grants it.\n";
         break;
     }

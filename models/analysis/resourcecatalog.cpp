@@ -118,13 +118,22 @@ std::string lower(std::string s)
     return s;
 }
 
+std::vector<std::string> verbsFor(const std::string& plural)
+{
+    if (plural.ends_with("reviews") || plural == "bindings")
+        return {"create"};
+    if (plural == "componentstatuses")
+        return {"get", "list"};
+    return {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"};
+}
+
 } // namespace
 
 ResourceCatalog::ResourceCatalog()
 {
     for (const auto& e : kBuiltIn)
-        m_types.push_back(
-            {e.group, e.plural, e.singular, e.kind, e.namespaced, split(e.shortNames), split(e.subresources), true});
+        m_types.push_back({e.group, e.plural, e.singular, e.kind, e.namespaced, split(e.shortNames),
+                           split(e.subresources), true, verbsFor(e.plural)});
 }
 
 ResourceCatalog::ResourceCatalog(const Snapshot& snapshot)
@@ -133,7 +142,26 @@ ResourceCatalog::ResourceCatalog(const Snapshot& snapshot)
     for (const auto& crd : snapshot.crds) {
         if (crd.plural.empty() || find(crd.group, crd.plural))
             continue;
-        m_types.push_back({crd.group, crd.plural, lower(crd.kind), crd.kind, crd.namespaced, {}, {}, false});
+        m_types.push_back({crd.group, crd.plural, lower(crd.kind), crd.kind, crd.namespaced, {}, {"status"}, false,
+                           verbsFor(crd.plural)});
+    }
+    // Discovery documents: resources first, then their subresources.
+    for (const auto& d : snapshot.discovery) {
+        if (d.name.find('/') != std::string::npos || find(d.group, d.name))
+            continue;
+        m_types.push_back({d.group, d.name, d.singularName.empty() ? lower(d.kind) : d.singularName, d.kind,
+                           d.namespaced, d.shortNames, {}, false, d.verbs});
+    }
+    for (const auto& d : snapshot.discovery) {
+        const auto slash = d.name.find('/');
+        if (slash == std::string::npos)
+            continue;
+        for (auto& t : m_types)
+            if (t.group == d.group && t.plural == d.name.substr(0, slash)) {
+                const auto sub = d.name.substr(slash + 1);
+                if (std::find(t.subresources.begin(), t.subresources.end(), sub) == t.subresources.end())
+                    t.subresources.push_back(sub);
+            }
     }
 }
 

@@ -22,6 +22,7 @@ struct ResourceType
     std::vector<std::string> shortNames;
     std::vector<std::string> subresources;
     bool builtIn = true;
+    std::vector<std::string> verbs; // what the API serves for the resource itself
 };
 
 struct ResolvedResource
@@ -37,7 +38,7 @@ class ResourceCatalog
 {
 public:
     ResourceCatalog(); // built-in resources only
-    explicit ResourceCatalog(const Snapshot& snapshot); // plus the snapshot's CRDs
+    explicit ResourceCatalog(const Snapshot& snapshot); // plus the snapshot's CRDs and discovery documents
 
     [[nodiscard]] const std::vector<ResourceType>& types() const
     {

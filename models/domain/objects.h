@@ -186,6 +186,19 @@ struct CustomResourceDefinition
     std::vector<std::string> versions;
 };
 
+// One resource of a discovery document (APIResourceList, as `kubectl get --raw /apis/GROUP/VERSION` returns it).
+struct DiscoveredResource
+{
+    std::string group;
+    std::string version;
+    std::string name; // plural, or plural/subresource
+    std::string singularName;
+    std::string kind;
+    bool namespaced = true;
+    std::vector<std::string> verbs;
+    std::vector<std::string> shortNames;
+};
+
 // kube-system/kube-apiserver-legacy-service-account-token-tracking: when legacy-token tracking began.
 struct TokenTracking
 {

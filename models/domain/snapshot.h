@@ -55,6 +55,7 @@ struct Snapshot
     std::vector<Workload> workloads;
     std::vector<NodeObject> nodes;
     std::vector<CustomResourceDefinition> crds;
+    std::vector<DiscoveredResource> discovery; // from APIResourceList documents
     std::optional<TokenTracking> tokenTracking;
     LoadReport report;
 

@@ -571,6 +571,42 @@ std::optional<DecodedObject> SnapshotBuilder::decode(const Node& obj, const std:
     return std::nullopt;
 }
 
+namespace {
+
+// APIResourceList: the discovery document of one group/version. Not an object (no metadata): kept for the catalogue.
+std::vector<DiscoveredResource> decodeDiscovery(const Node& obj)
+{
+    std::vector<DiscoveredResource> out;
+    const auto gv = stringField(obj, "groupVersion", "APIResourceList");
+    const auto slash = gv.find('/');
+    const std::string grp = slash == std::string::npos ? std::string() : gv.substr(0, slash);
+    const std::string version = slash == std::string::npos ? gv : gv.substr(slash + 1);
+    const Node* resources = field(obj, "resources");
+    if (!resources)
+        return out;
+    if (!resources->isSeq())
+        fail(*resources, "resources: expected a list, got " + typeName(*resources));
+    for (const auto& r : resources->seq) {
+        expectMap(r, "resources[]");
+        DiscoveredResource d;
+        d.group = stringField(r, "group", "resources[]");
+        if (d.group.empty())
+            d.group = grp;
+        d.version = version;
+        d.name = stringField(r, "name", "resources[]");
+        d.singularName = stringField(r, "singularName", "resources[]");
+        d.kind = stringField(r, "kind", "resources[]");
+        d.namespaced = boolField(r, "namespaced", "resources[]").value_or(true);
+        d.verbs = stringList(r, "verbs", "resources[]");
+        d.shortNames = stringList(r, "shortNames", "resources[]");
+        if (!d.name.empty())
+            out.push_back(std::move(d));
+    }
+    return out;
+}
+
+} // namespace
+
 void SnapshotBuilder::addObject(const Node& object, const std::string& fallbackKind,
                                 const std::string& fallbackApiVersion, bool listItem)
 {
@@ -595,6 +631,11 @@ void SnapshotBuilder::addObject(const Node& object, const std::string& fallbackK
             fail(object, "kind: missing");
         if (apiVersion.empty())
             fail(object, "apiVersion: missing");
+        if (kind == "APIResourceList" && apiVersion == "v1") {
+            for (auto& d : decodeDiscovery(object))
+                m_pendingDiscovery.push_back(std::move(d));
+            return;
+        }
         if (kind == "List" || (kind.size() > 4 && kind.ends_with("List") && object.get("items"))) {
             if (listItem)
                 fail(object, "a List inside a List is not supported");
@@ -656,6 +697,7 @@ void SnapshotBuilder::endList(const Node& listRoot)
 void SnapshotBuilder::endDocument(bool ok)
 {
     if (!ok || m_documentFailed) {
+        m_pendingDiscovery.clear();
         m_pending.clear();
         m_pendingItems.clear();
         m_pendingSkipped.clear();
@@ -670,6 +712,11 @@ void SnapshotBuilder::endDocument(bool ok)
     m_pendingSkipped.clear();
     m_namespaceDefaulted += m_pendingDefaulted;
     m_pendingDefaulted = 0;
+    if (!m_pendingDiscovery.empty())
+        ++m_keptCounts["APIResourceList"];
+    for (auto& d : m_pendingDiscovery)
+        m_snapshot.discovery.push_back(std::move(d));
+    m_pendingDiscovery.clear();
 }
 
 namespace {

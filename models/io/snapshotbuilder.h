@@ -89,6 +89,7 @@ private:
     std::map<std::string, std::size_t> m_skippedCounts;
     std::map<std::tuple<std::string, std::string, std::string>, std::size_t> m_index; // (kind, ns, name) -> position
     std::vector<std::string> m_pendingSkipped;
+    std::vector<DiscoveredResource> m_pendingDiscovery;
     std::size_t m_pendingDefaulted = 0;
 };
 

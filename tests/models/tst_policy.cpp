@@ -115,6 +115,7 @@ private Q_SLOTS:
     void catalogue_data();
     void catalogue();
     void catalogueIncludesCrds();
+    void catalogueIncludesDiscovery();
 };
 
 void TestPolicy::aggregationChainAndProvenance()
@@ -554,6 +555,28 @@ spec:
     QCOMPARE(r.group, std::string("cert-manager.io"));
     r = catalog.resolve("clusterissuers");
     QVERIFY(!r.namespaced);
+}
+
+void TestPolicy::catalogueIncludesDiscovery()
+{
+    // As `kubectl get --raw /apis/widgets.example.com/v1` returns it.
+    auto snap = test::json(R"({"kind":"APIResourceList","apiVersion":"v1","groupVersion":"widgets.example.com/v1",
+      "resources":[{"name":"gizmos","singularName":"gizmo","namespaced":false,"kind":"Gizmo",
+                    "verbs":["get","list"],"shortNames":["gz"]},
+                   {"name":"gizmos/status","singularName":"","namespaced":false,"kind":"Gizmo","verbs":["get"]}]})");
+    QCOMPARE(snap->report.errorCount(), std::size_t(0));
+    QCOMPARE(snap->discovery.size(), std::size_t(2));
+    QCOMPARE(snap->report.keptCount("APIResourceList"), std::size_t(1));
+    ResourceCatalog catalog(*snap);
+    const auto r = catalog.resolve("gz/status");
+    QVERIFY(r.known);
+    QCOMPARE(r.group, std::string("widgets.example.com"));
+    QCOMPARE(r.resource, std::string("gizmos"));
+    QCOMPARE(r.subresource, std::string("status"));
+    QVERIFY(!r.namespaced);
+    const auto* t = catalog.find("widgets.example.com", "gizmos");
+    QVERIFY(t);
+    QCOMPARE(t->verbs, (std::vector<std::string> {"get", "list"}));
 }
 
 QTEST_GUILESS_MAIN(TestPolicy)
