@@ -35,13 +35,9 @@ void BadgeDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option,
     QFont small = opt.font;
     small.setPointSizeF(std::max(6.0, small.pointSizeF() * 0.78));
     const QFontMetrics sfm(small);
-    int badgeWidth = 0;
-    for (const auto& b : badgeStyles())
-        if (badges & b.flag)
-            badgeWidth += sfm.horizontalAdvance(QString::fromLatin1(b.text)) + 10;
-    // Name first (elided to leave room for the badges), then the badges right after it.
+    // The name first, whole if it fits; badges follow while there is room (the tooltip lists them all).
     const QFontMetrics fm(opt.font);
-    const QRect textRect = opt.rect.adjusted(4, 0, -badgeWidth - 4, 0);
+    const QRect textRect = opt.rect.adjusted(4, 0, -4, 0);
     const QString text = fm.elidedText(opt.text, Qt::ElideRight, std::max(20, textRect.width()));
     opt.text.clear();
     const QWidget* widget = opt.widget;
@@ -58,6 +54,8 @@ void BadgeDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option,
             continue;
         const QString label = QString::fromLatin1(b.text);
         const int w = sfm.horizontalAdvance(label) + 8;
+        if (x + w > textRect.right())
+            break;
         const QRect r(x, opt.rect.center().y() - sfm.height() / 2 - 1, w, sfm.height() + 2);
         painter->setPen(Qt::NoPen);
         painter->setBrush(QColor::fromRgb(b.rgb));

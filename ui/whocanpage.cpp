@@ -36,6 +36,8 @@ WhoCanPage::WhoCanPage(QWidget* parent)
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(-1, Qt::AscendingOrder);
     m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
+    m_view->setWordWrap(false);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->setAlternatingRowColors(true);
@@ -120,8 +122,11 @@ void WhoCanPage::run()
     }
     auto result = whoCan(*m_policy, req, all);
     QStringList notes;
-    for (const auto& n : result.notes)
-        notes << QString::fromStdString(n);
+    for (const auto& n : result.notes) {
+        auto note = QString::fromStdString(n);
+        note[0] = note[0].toUpper();
+        notes << note + u'.';
+    }
     m_notes->setText(tr("%n subject(s). ", nullptr, static_cast<int>(result.entries.size()))
                      + notes.join(QStringLiteral(" ")) + tr(" Double-click a row to open the subject."));
     m_model->setResult(m_policy, std::move(result));

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <mutex>
 #include <optional>
 
 // Graphviz last: its headers define many short macros.
@@ -344,6 +345,19 @@ private:
     std::string m_saved;
 };
 
+// One Graphviz context for the process: freeing it unloads the dot plugin, whose static buffers then leak. Graphviz
+// is not re-entrant, hence the lock.
+std::mutex graphvizMutex;
+
+GVC_t* graphvizContext()
+{
+    static GVC_t* const gvc = [] {
+        agseterr(AGERR); // no warnings on stderr
+        return gvContext();
+    }();
+    return gvc;
+}
+
 // cgraph's API predates const.
 char* str(const char* s)
 {
@@ -355,17 +369,6 @@ std::string number(double v)
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.4f", v);
     return buf;
-}
-
-std::string escapeLabel(const std::string& label)
-{
-    std::string out;
-    for (char c : label) {
-        if (c == '\\' || c == '"')
-            out += '\\';
-        out += c == '\n' ? std::string("\\n") : std::string(1, c);
-    }
-    return out;
 }
 
 } // namespace
@@ -387,9 +390,14 @@ void layoutPermissionGraph(PermissionGraph& graph, const LabelMeasure& measure)
         return;
     }
 
+    const std::lock_guard lock(graphvizMutex);
     NumericLocale locale;
-    agseterr(AGERR); // no warnings on stderr
-    GVC_t* gvc = gvContext();
+    GVC_t* gvc = graphvizContext();
+    if (!gvc) {
+        qWarning("Graphviz could not be initialised");
+        graph.width = graph.height = 0;
+        return;
+    }
     Agraph_t* g = agopen(str("permissions"), Agdirected, nullptr);
     agsafeset(g, str("rankdir"), str("LR"), str(""));
     agsafeset(g, str("nodesep"), str("0.2"), str(""));
@@ -401,7 +409,9 @@ void layoutPermissionGraph(PermissionGraph& graph, const LabelMeasure& measure)
     for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
         const auto& n = graph.nodes[i];
         Agnode_t* v = agnode(g, str(("n" + std::to_string(i)).c_str()), 1);
-        agsafeset(v, str("label"), str(escapeLabel(n.label).c_str()), str(""));
+        // Qt draws the text; Graphviz gets fixed sizes and no text to measure (its pango plugin's font cache
+        // outlives the GVC context in 2.42, a use-after-free on the next layout).
+        agsafeset(v, str("label"), str(""), str(""));
         agsafeset(v, str("shape"), str("box"), str(""));
         agsafeset(v, str("fixedsize"), str("true"), str(""));
         agsafeset(v, str("width"), str(number(n.width / 72.0).c_str()), str(""));
@@ -419,7 +429,6 @@ void layoutPermissionGraph(PermissionGraph& graph, const LabelMeasure& measure)
     if (gvLayout(gvc, g, "dot") != 0) {
         qWarning("Graphviz could not lay out the permission graph (is the dot layout plugin installed?)");
         agclose(g);
-        gvFreeContext(gvc);
         graph.width = graph.height = 0;
         return;
     }
@@ -453,7 +462,6 @@ void layoutPermissionGraph(PermissionGraph& graph, const LabelMeasure& measure)
     }
     gvFreeLayout(gvc, g);
     agclose(g);
-    gvFreeContext(gvc);
 }
 
 } // namespace rbx
