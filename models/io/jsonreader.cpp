@@ -246,6 +246,27 @@ std::size_t firstValueEnd(std::string_view data)
     return std::string_view::npos;
 }
 
+// Offset of the first byte that is not valid UTF-8, or npos.
+std::size_t firstInvalidUtf8(std::string_view data)
+{
+    const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+    const std::size_t n = data.size();
+    for (std::size_t i = 0; i < n;) {
+        const unsigned char c = p[i];
+        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        if (len == 0 || i + len > n)
+            return i;
+        for (std::size_t k = 1; k < len; ++k)
+            if ((p[i + k] & 0xc0) != 0x80)
+                return i;
+        if ((len == 2 && c < 0xc2) || (len == 3 && c == 0xe0 && p[i + 1] < 0xa0) || (len == 4 && c == 0xf0 && p[i + 1] < 0x90)
+            || (len == 4 && c > 0xf4) || (len == 3 && c == 0xed && p[i + 1] >= 0xa0))
+            return i;
+        i += len;
+    }
+    return std::string_view::npos;
+}
+
 } // namespace
 
 void readJson(std::string_view data, SnapshotBuilder& builder, const CancelCheck& canceled)
@@ -288,7 +309,11 @@ void readJson(std::string_view data, SnapshotBuilder& builder, const CancelCheck
     } catch (const simdjson::simdjson_error& e) {
         const auto end = firstValueEnd(data);
         const auto rest = end == std::string_view::npos ? end : data.find_first_not_of(" \t\r\n", end);
-        if (rest != std::string_view::npos) {
+        const auto badUtf8 = e.error() == simdjson::UTF8_ERROR ? firstInvalidUtf8(data) : std::string_view::npos;
+        if (badUtf8 != std::string_view::npos) {
+            auto [line, column] = walker.position(badUtf8);
+            builder.diagnostic(Diagnostic::Severity::Error, line, column, "JSON: invalid UTF-8 here");
+        } else if (rest != std::string_view::npos) {
             auto [line, column] = walker.position(rest);
             builder.diagnostic(Diagnostic::Severity::Error, line, column, "JSON: unexpected content after the value");
         } else {
