@@ -111,6 +111,7 @@ MainWindow::MainWindow(QWidget* parent)
     new YamlHighlighter(m_yaml->document());
     m_explanation->setOpenLinks(false);
     auto* details = new QSplitter(Qt::Vertical, this);
+    details->setObjectName(QStringLiteral("DetailsSplitter"));
     details->addWidget(m_explanation);
     details->addWidget(m_yaml);
     details->setStretchFactor(1, 2);
@@ -162,6 +163,7 @@ MainWindow::MainWindow(QWidget* parent)
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     m_pages->setCurrentIndex(settings.value(QStringLiteral("window/page"), 0).toInt());
+    details->restoreState(settings.value(QStringLiteral("window/details")).toByteArray());
     if (!settings.contains(QStringLiteral("window/geometry")))
         resize(1366, 768);
     if (!settings.contains(QStringLiteral("window/state")))
@@ -429,6 +431,8 @@ void MainWindow::closeEvent(QCloseEvent* event)
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("window/page"), m_pages->currentIndex());
+    if (auto* details = findChild<QSplitter*>(QStringLiteral("DetailsSplitter")))
+        settings.setValue(QStringLiteral("window/details"), details->saveState());
     QMainWindow::closeEvent(event);
 }
 
