@@ -123,6 +123,7 @@ MainWindow::MainWindow(QWidget* parent)
     auto activate = [this](const QString& kind, const QString& ns, const QString& name) { showObject(kind, ns, name); };
     connect(m_overview, &OverviewPage::objectActivated, this, activate);
     connect(m_graph, &GraphPage::objectActivated, this, activate);
+    connect(m_whoCan, &WhoCanPage::objectActivated, this, activate);
     connect(m_matrix, &MatrixPage::cellExplained, this, &MainWindow::showCellExplanation);
     connect(m_heatMap, &HeatMapPage::subjectActivated, this, [this](const SubjectRef& s) {
         selectSubject(s);

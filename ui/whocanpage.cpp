@@ -62,6 +62,21 @@ WhoCanPage::WhoCanPage(QWidget* parent)
         connect(e, &QLineEdit::returnPressed, this, &WhoCanPage::run);
     connect(m_view, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
         const auto src = m_proxy->mapToSource(index);
+        const auto entry = src.data(WhoCanModel::EntryRole).toInt();
+        if (m_policy && (src.column() == WhoCanModel::BindingColumn || src.column() == WhoCanModel::RoleColumn)) {
+            const auto& e = m_model->result().entries[static_cast<std::size_t>(entry)];
+            const auto& s = m_policy->snapshot();
+            if (src.column() == WhoCanModel::BindingColumn) {
+                const auto& b = s.bindings[e.binding];
+                Q_EMIT objectActivated(b.cluster ? QStringLiteral("ClusterRoleBinding") : QStringLiteral("RoleBinding"),
+                                       QString::fromStdString(b.meta.ns), QString::fromStdString(b.meta.name));
+            } else {
+                const auto& r = s.roles[e.role];
+                Q_EMIT objectActivated(r.cluster ? QStringLiteral("ClusterRole") : QStringLiteral("Role"),
+                                       QString::fromStdString(r.meta.ns), QString::fromStdString(r.meta.name));
+            }
+            return;
+        }
         const auto kind = m_model->index(src.row(), WhoCanModel::KindColumn).data().toString().trimmed();
         const auto name = m_model->index(src.row(), WhoCanModel::NameColumn).data().toString();
         const auto ns = m_model->index(src.row(), WhoCanModel::NamespaceColumn).data().toString();
@@ -128,7 +143,8 @@ void WhoCanPage::run()
         notes << note + u'.';
     }
     m_notes->setText(tr("%n subject(s). ", nullptr, static_cast<int>(result.entries.size()))
-                     + notes.join(QStringLiteral(" ")) + tr(" Double-click a row to open the subject."));
+                     + notes.join(QStringLiteral(" "))
+                     + tr(" Double-click a subject to open it, a binding or role to see its YAML."));
     m_model->setResult(m_policy, std::move(result));
     m_view->resizeColumnsToContents();
 }

@@ -34,6 +34,7 @@ public:
 
 Q_SIGNALS:
     void subjectActivated(const rbx::SubjectRef& subject);
+    void objectActivated(const QString& kind, const QString& ns, const QString& name);
 
 private:
     void run();
