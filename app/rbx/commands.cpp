@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -158,24 +159,33 @@ bool parse(QCommandLineParser& p, const QString& command, const QStringList& arg
     return true;
 }
 
-std::shared_ptr<const Snapshot> load(const QCommandLineParser& p, const Common& c, int& code)
+// The --snapshot inputs, each checked to exist; nullopt (and the exit code) if none is given or one is missing.
+std::optional<std::vector<std::string>> snapshotInputs(const QCommandLineParser& p, const Common& c, int& code)
 {
     const auto paths = p.values(c.snapshot);
     if (paths.isEmpty()) {
         err("rbx: no snapshot given: use --snapshot PATH (a file, a folder or -)");
         code = kExitUsage;
-        return nullptr;
+        return std::nullopt;
     }
     std::vector<std::string> inputs;
     for (const auto& s : paths) {
         if (s != QLatin1String("-") && !QFileInfo::exists(s)) {
             err("rbx: " + s.toStdString() + ": no such file or folder");
             code = kExitUsage;
-            return nullptr;
+            return std::nullopt;
         }
         inputs.push_back(s.toStdString());
     }
-    auto snapshot = io::loadSnapshot(inputs);
+    return inputs;
+}
+
+std::shared_ptr<const Snapshot> load(const QCommandLineParser& p, const Common& c, int& code)
+{
+    const auto inputs = snapshotInputs(p, c, code);
+    if (!inputs)
+        return nullptr;
+    auto snapshot = io::loadSnapshot(*inputs);
     if (!p.isSet(c.quietLoad) || p.isSet(c.strict))
         for (const auto& d : snapshot->report.diagnostics)
             err(d.toString());
@@ -343,19 +353,10 @@ int cmdLoad(const QStringList& args)
     int code = 0;
     if (!parse(p, QStringLiteral("load"), args, code))
         return code;
-    std::vector<std::string> inputs;
-    for (const auto& s : p.values(c.snapshot)) {
-        if (s != QLatin1String("-") && !QFileInfo::exists(s)) {
-            err("rbx: " + s.toStdString() + ": no such file or folder");
-            return kExitUsage;
-        }
-        inputs.push_back(s.toStdString());
-    }
-    if (inputs.empty()) {
-        err("rbx: no snapshot given: use --snapshot PATH");
-        return kExitUsage;
-    }
-    auto snapshot = io::loadSnapshot(inputs);
+    const auto inputs = snapshotInputs(p, c, code);
+    if (!inputs)
+        return code;
+    auto snapshot = io::loadSnapshot(*inputs);
     const auto& r = snapshot->report;
     if (p.value(output) == QLatin1String("json")) {
         QJsonObject o;

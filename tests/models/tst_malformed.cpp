@@ -22,47 +22,14 @@
 #include <vector>
 
 using namespace rbx;
+using rbx::test::objectsOf;
+using rbx::test::qs;
+using rbx::test::writeFile;
 
 namespace {
 
-QString qs(const std::string& s)
-{
-    return QString::fromStdString(s);
-}
 
-QStringList objectsOf(const Snapshot& s)
-{
-    QStringList out;
-    auto add = [&](const QString& kind, const ObjectMeta& m) {
-        out << QString(kind + u' ' + (m.ns.empty() ? qs(m.name) : QString(qs(m.ns) + u'/' + qs(m.name))));
-    };
-    for (const auto& o : s.namespaces)
-        add(QStringLiteral("Namespace"), o.meta);
-    for (const auto& o : s.serviceAccounts)
-        add(QStringLiteral("ServiceAccount"), o.meta);
-    for (const auto& o : s.secrets)
-        add(QStringLiteral("Secret"), o.meta);
-    for (const auto& o : s.roles)
-        add(o.cluster ? QStringLiteral("ClusterRole") : QStringLiteral("Role"), o.meta);
-    for (const auto& o : s.bindings)
-        add(o.cluster ? QStringLiteral("ClusterRoleBinding") : QStringLiteral("RoleBinding"), o.meta);
-    for (const auto& o : s.workloads)
-        add(qs(o.kind), o.meta);
-    for (const auto& o : s.nodes)
-        add(QStringLiteral("Node"), o.meta);
-    for (const auto& o : s.crds)
-        add(QStringLiteral("CustomResourceDefinition"), o.meta);
-    return out;
-}
 
-bool writeFile(const QString& path, const QByteArray& data)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        return false;
-    return f.write(data) == data.size();
-}
 
 // gzip (RFC 1952) bytes of `data`, made with zlib.
 QByteArray gzip(const QByteArray& data)
