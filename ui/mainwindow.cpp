@@ -6,6 +6,7 @@
 #include "models/loader/snapshotjob.h"
 #include "ui/badgedelegate.h"
 #include "ui/dialogs.h"
+#include "ui/diffpage.h"
 #include "ui/graphpage.h"
 #include "ui/heatmappage.h"
 #include "ui/matrixpage.h"
@@ -54,6 +55,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_graph(new GraphPage(this))
     , m_heatMap(new HeatMapPage(this))
     , m_whoCan(new WhoCanPage(this))
+    , m_diff(new DiffPage(this))
     , m_explanation(new QTextBrowser(this))
     , m_yaml(new QPlainTextEdit(this))
     , m_progress(new QProgressBar(this))
@@ -102,6 +104,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_pages->addTab(m_graph, tr("&Graph"));
     m_pages->addTab(m_heatMap, tr("&Heat map"));
     m_pages->addTab(m_whoCan, tr("&Who can"));
+    m_pages->addTab(m_diff, tr("&Diff"));
     setCentralWidget(m_pages);
 
     // Right: details of whatever is selected (a cell's why, an object's YAML).
@@ -125,6 +128,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_graph, &GraphPage::objectActivated, this, activate);
     connect(m_whoCan, &WhoCanPage::objectActivated, this, activate);
     connect(m_matrix, &MatrixPage::cellExplained, this, &MainWindow::showCellExplanation);
+    connect(m_diff, &DiffPage::explained, m_explanation, &QTextBrowser::setPlainText);
     connect(m_heatMap, &HeatMapPage::subjectActivated, this, [this](const SubjectRef& s) {
         selectSubject(s);
         showPage(MatrixTab);
@@ -218,7 +222,7 @@ void MainWindow::createActions()
     updateHistoryActions();
 
     auto* view = menuBar()->addMenu(tr("&View"));
-    const QStringList titles {tr("Overview"), tr("Access Matrix"), tr("Graph"), tr("Heat Map"), tr("Who Can")};
+    const QStringList titles {tr("Overview"), tr("Access Matrix"), tr("Graph"), tr("Heat Map"), tr("Who Can"), tr("Diff")};
     for (int i = 0; i < titles.size(); ++i)
         view->addAction(titles[i], QKeySequence(Qt::CTRL | (Qt::Key_1 + i)), this,
                         [this, i] { showPage(static_cast<Page>(i)); });
@@ -272,6 +276,7 @@ void MainWindow::setPolicy(std::shared_ptr<const Policy> policy)
     m_graph->setPolicy(m_policy);
     m_heatMap->setPolicy(m_policy);
     m_whoCan->setPolicy(m_policy);
+    m_diff->setPolicy(m_policy);
     m_explanation->clear();
     m_yaml->clear();
     const auto& r = m_policy->snapshot().report;
@@ -310,6 +315,7 @@ void MainWindow::selectSubject(const SubjectRef& subject, bool recordHistory)
     m_overview->showSubject(subject);
     m_matrix->showSubject(subject);
     m_graph->showSubject(subject);
+    m_diff->setSubjectA(subject);
     if (subject.kind == SubjectKind::ServiceAccount)
         showObject(QStringLiteral("ServiceAccount"), QString::fromStdString(subject.ns),
                    QString::fromStdString(subject.name));

@@ -29,13 +29,14 @@ class MatrixPage;
 class GraphPage;
 class HeatMapPage;
 class WhoCanPage;
+class DiffPage;
 struct Grant;
 
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Page { OverviewTab, MatrixTab, GraphTab, HeatMapTab, WhoCanTab };
+    enum Page { OverviewTab, MatrixTab, GraphTab, HeatMapTab, WhoCanTab, DiffTab };
 
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -72,6 +73,10 @@ public:
     [[nodiscard]] WhoCanPage* whoCanPage() const
     {
         return m_whoCan;
+    }
+    [[nodiscard]] DiffPage* diffPage() const
+    {
+        return m_diff;
     }
     [[nodiscard]] QTreeView* navigator() const
     {
@@ -112,6 +117,7 @@ private:
     GraphPage* m_graph;
     HeatMapPage* m_heatMap;
     WhoCanPage* m_whoCan;
+    DiffPage* m_diff;
     QTextBrowser* m_explanation;
     QPlainTextEdit* m_yaml;
 

@@ -9,6 +9,7 @@
 #include "models/item/whocanmodel.h"
 #include "testutils.h"
 #include "ui/dialogs.h"
+#include "ui/diffpage.h"
 #include "ui/heatmappage.h"
 #include "ui/matrixpage.h"
 #include "ui/overviewpage.h"
@@ -20,6 +21,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
 
@@ -38,6 +40,8 @@ private Q_SLOTS:
     void heatMap();
     void historyAndQuickOpen();
     void loadReport();
+    void diffTwoSubjects();
+    void diffAgainstSnapshot();
     void screenshotsAtTwoSizes();
     void cleanupTestCase();
 
@@ -195,6 +199,57 @@ void TestMainWindow::loadReport()
     LoadReportDialog dialog(m_window->policy(), m_window.get());
     // The demo loads cleanly: no diagnostics, and the summary lists the kinds.
     QCOMPARE(dialog.diagnostics()->count(), 0);
+}
+
+void TestMainWindow::diffTwoSubjects()
+{
+    m_window->showPage(MainWindow::DiffTab);
+    auto* page = m_window->diffPage();
+    new QAbstractItemModelTester(page->listView()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest, page);
+    new QAbstractItemModelTester(page->sideView(true)->model(), QAbstractItemModelTester::FailureReportingMode::QtTest,
+                                 page);
+    page->setSubjects({SubjectKind::ServiceAccount, "payments", "deployer"},
+                      {SubjectKind::ServiceAccount, "payments", "payments-api"});
+    QVERIFY(page->diff());
+    QVERIFY(!page->diff()->equal());
+    QCOMPARE(page->sideView(true)->model()->rowCount(), page->sideView(false)->model()->rowCount());
+    QVERIFY(page->sideView(true)->model()->rowCount() >= 2); // pods and pods/log in kube-system
+    QSignalSpy explained(page, &DiffPage::explained);
+    page->listView()->setCurrentIndex(page->listView()->model()->index(0, 0));
+    QCOMPARE(explained.count(), 1);
+    const auto text = explained.first().first().toString();
+    QVERIFY2(text.contains(QStringLiteral("A: yes")) && text.contains(QStringLiteral("B: no")), qPrintable(text));
+    QVERIFY(text.contains(QStringLiteral("payments-deployer")));
+    QTemporaryDir dir;
+    QVERIFY(page->exportTo(dir.filePath(QStringLiteral("diff.html"))));
+    QFile html(dir.filePath(QStringLiteral("diff.html")));
+    QVERIFY(html.open(QIODevice::ReadOnly));
+    QVERIFY(html.readAll().contains("<td>pods</td>"));
+    shoot(QStringLiteral("diff"));
+}
+
+void TestMainWindow::diffAgainstSnapshot()
+{
+    QTemporaryDir dir;
+    QFile extra(dir.filePath(QStringLiteral("extra.yaml")));
+    QVERIFY(extra.open(QIODevice::WriteOnly));
+    extra.write("apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\n"
+                "metadata: {name: deployer-secrets, namespace: payments}\n"
+                "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\n"
+                "subjects: [{kind: ServiceAccount, name: deployer}]\n");
+    extra.close();
+    auto* page = m_window->diffPage();
+    m_window->selectSubject({SubjectKind::ServiceAccount, "payments", "deployer"});
+    QSignalSpy computed(page, &DiffPage::computed);
+    page->compareWithSnapshot({QStringLiteral(RBX_SOURCE_DIR "/resources/demo"), dir.filePath(QStringLiteral("extra.yaml"))});
+    QVERIFY(computed.wait(30000));
+    QVERIFY(page->diff());
+    QCOMPARE(page->diff()->a, page->diff()->b); // the same SA, before and after
+    bool gainedPods = false;
+    for (const auto& c : page->diff()->cells)
+        gainedPods = gainedPods || (c.ns == "payments" && c.resource == "pods" && c.verb == "list" && c.b == Access::Yes);
+    QVERIFY(gainedPods); // view, through the new RoleBinding
+    shoot(QStringLiteral("diff-snapshots"));
 }
 
 void TestMainWindow::screenshotsAtTwoSizes()

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "ui/diffpage.h"
+
+#include "models/analysis/explain.h"
+#include "models/io/diffexport.h"
+#include "models/item/diffmodels.h"
+#include "models/item/subjecttreemodel.h"
+#include "models/loader/snapshotjob.h"
+#include "ui/rotatedheader.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include <set>
+
+namespace rbx {
+
+namespace {
+
+void setupMatrixView(QTableView* view)
+{
+    view->setHorizontalHeader(new RotatedHeader(1, view));
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setAlternatingRowColors(true);
+    view->setWordWrap(false);
+}
+
+QString subjectText(const SubjectRef& ref)
+{
+    return QString::fromStdString(ref.display());
+}
+
+} // namespace
+
+DiffPage::DiffPage(QWidget* parent)
+    : QWidget(parent)
+    , m_job(new SnapshotJob(this))
+    , m_subjectA(new QComboBox(this))
+    , m_subjectB(new QComboBox(this))
+    , m_scope(new QComboBox(this))
+    , m_filter(new QLineEdit(this))
+    , m_onlyDifferences(new QCheckBox(tr("Only differences"), this))
+    , m_summary(new QLabel(this))
+    , m_source(new QLabel(this))
+    , m_viewA(new QTableView(this))
+    , m_viewB(new QTableView(this))
+    , m_list(new QTableView(this))
+    , m_modelA(new DiffSideModel(DiffSideModel::Side::A, this))
+    , m_modelB(new DiffSideModel(DiffSideModel::Side::B, this))
+    , m_proxyA(new DiffFilterProxy(this))
+    , m_proxyB(new DiffFilterProxy(this))
+    , m_listModel(new DiffListModel(this))
+{
+    for (auto* combo : {m_subjectA, m_subjectB}) {
+        combo->setEditable(true);
+        combo->setInsertPolicy(QComboBox::NoInsert);
+        combo->setMinimumContentsLength(24);
+    }
+    m_onlyDifferences->setChecked(true);
+    m_filter->setPlaceholderText(tr("Filter resources…"));
+    m_filter->setClearButtonEnabled(true);
+    m_proxyA->setSourceModel(m_modelA);
+    m_proxyB->setSourceModel(m_modelB);
+    m_viewA->setModel(m_proxyA);
+    m_viewB->setModel(m_proxyB);
+    setupMatrixView(m_viewA);
+    setupMatrixView(m_viewB);
+    m_list->setModel(m_listModel);
+    m_list->verticalHeader()->hide();
+    m_list->verticalHeader()->setDefaultSectionSize(m_list->fontMetrics().height() + 6);
+    m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_list->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_list->horizontalHeader()->setStretchLastSection(false);
+    m_list->setWordWrap(false);
+    // Both sides scroll together: their rows are the same (the filter looks at both sides).
+    connect(m_viewA->verticalScrollBar(), &QScrollBar::valueChanged, m_viewB->verticalScrollBar(), &QScrollBar::setValue);
+    connect(m_viewB->verticalScrollBar(), &QScrollBar::valueChanged, m_viewA->verticalScrollBar(), &QScrollBar::setValue);
+
+    auto* other = new QPushButton(tr("Compare with snapshot…"), this);
+    auto* same = new QPushButton(tr("Same snapshot"), this);
+    auto* exportButton = new QPushButton(tr("Export…"), this);
+    auto* top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("A:"), this));
+    top->addWidget(m_subjectA, 1);
+    top->addWidget(new QLabel(tr("B:"), this));
+    top->addWidget(m_subjectB, 1);
+    top->addWidget(other);
+    top->addWidget(same);
+    auto* second = new QHBoxLayout;
+    second->addWidget(new QLabel(tr("Scope:"), this));
+    second->addWidget(m_scope);
+    second->addWidget(m_filter, 1);
+    second->addWidget(m_onlyDifferences);
+    second->addWidget(exportButton);
+    auto* sides = new QSplitter(Qt::Horizontal, this);
+    for (auto [view, title] : {std::pair {m_viewA, tr("A")}, std::pair {m_viewB, tr("B")}}) {
+        auto* box = new QWidget(sides);
+        auto* l = new QVBoxLayout(box);
+        l->setContentsMargins(0, 0, 0, 0);
+        l->addWidget(new QLabel(title, box));
+        l->addWidget(view);
+        sides->addWidget(box);
+    }
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(sides);
+    split->addWidget(m_list);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    auto* legend = new QLabel(tr("Green: only this side has it. Red: only the other side has it. Grey: the same on "
+                                 "both. Select a changed permission to see the binding → role → rule on each side."),
+                              this);
+    legend->setWordWrap(true);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(top);
+    layout->addLayout(second);
+    layout->addWidget(m_source);
+    layout->addWidget(m_summary);
+    layout->addWidget(split, 1);
+    layout->addWidget(legend);
+
+    connect(m_subjectA, &QComboBox::activated, this, &DiffPage::recompute);
+    connect(m_subjectB, &QComboBox::activated, this, &DiffPage::recompute);
+    connect(m_scope, &QComboBox::currentIndexChanged, this, &DiffPage::showScope);
+    for (auto* proxy : {m_proxyA, m_proxyB}) {
+        connect(m_filter, &QLineEdit::textChanged, proxy, &DiffFilterProxy::setText);
+        connect(m_onlyDifferences, &QCheckBox::toggled, proxy, &DiffFilterProxy::setOnlyDifferences);
+    }
+    connect(m_list->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) { explainRow(current.row()); });
+    connect(other, &QPushButton::clicked, this, [this] {
+        const auto files = QFileDialog::getOpenFileNames(this, tr("Compare with snapshot"), {},
+                                                         tr("Snapshots (*.yaml *.yml *.json *.gz);;All files (*)"));
+        if (!files.isEmpty())
+            compareWithSnapshot(files);
+    });
+    connect(same, &QPushButton::clicked, this, [this] { setOtherPolicy(nullptr); });
+    connect(exportButton, &QPushButton::clicked, this, [this] {
+        const auto file = QFileDialog::getSaveFileName(this, tr("Export diff"), {},
+                                                       tr("Markdown (*.md);;HTML (*.html)"));
+        if (!file.isEmpty())
+            exportTo(file);
+    });
+    connect(m_job, &SnapshotJob::loaded, this, &DiffPage::setOtherPolicy);
+}
+
+DiffPage::~DiffPage() = default;
+
+const Policy& DiffPage::policyB() const
+{
+    return m_policyB ? *m_policyB : *m_policyA;
+}
+
+void DiffPage::setPolicy(std::shared_ptr<const Policy> policy)
+{
+    m_policyA = std::move(policy);
+    m_policyB.reset();
+    m_diff.reset();
+    m_modelA->setPair(nullptr);
+    m_modelB->setPair(nullptr);
+    m_listModel->setDiff(nullptr);
+    fillSubjects();
+}
+
+void DiffPage::setOtherPolicy(std::shared_ptr<const Policy> policy)
+{
+    m_policyB = std::move(policy);
+    fillSubjects();
+    if (m_policyB) {
+        // Comparing snapshots: the same subject on both sides by default.
+        const int i = m_subjectB->findText(m_subjectA->currentText());
+        if (i >= 0)
+            m_subjectB->setCurrentIndex(i);
+    }
+    recompute();
+}
+
+void DiffPage::compareWithSnapshot(const QStringList& paths)
+{
+    m_source->setText(tr("Loading %1…").arg(paths.join(QStringLiteral(", "))));
+    m_job->start(paths);
+}
+
+void DiffPage::fillSubjects()
+{
+    const QSignalBlocker blockA(m_subjectA);
+    const QSignalBlocker blockB(m_subjectB);
+    const auto keepA = m_subjectA->currentText();
+    const auto keepB = m_subjectB->currentText();
+    m_subjectA->clear();
+    m_subjectB->clear();
+    if (!m_policyA)
+        return;
+    auto fill = [](QComboBox* combo, const Policy& policy) {
+        for (const auto& s : summarizeSubjects(policy))
+            combo->addItem(subjectText(s.ref), QVariant::fromValue(s.ref));
+    };
+    fill(m_subjectA, *m_policyA);
+    fill(m_subjectB, policyB());
+    m_subjectA->setCurrentIndex(std::max(0, m_subjectA->findText(keepA)));
+    m_subjectB->setCurrentIndex(std::max(0, m_subjectB->findText(keepB)));
+    m_source->setText(m_policyB ? tr("A: %1    B: %2")
+                                      .arg(QString::fromStdString(m_policyA->snapshot().report.inputs.empty()
+                                                                      ? std::string()
+                                                                      : m_policyA->snapshot().report.inputs.front()),
+                                           QString::fromStdString(m_policyB->snapshot().report.inputs.empty()
+                                                                      ? std::string()
+                                                                      : m_policyB->snapshot().report.inputs.front()))
+                                : tr("A and B from the same snapshot"));
+}
+
+void DiffPage::setSubjects(const SubjectRef& a, const SubjectRef& b)
+{
+    const int ia = m_subjectA->findText(subjectText(a));
+    const int ib = m_subjectB->findText(subjectText(b));
+    if (ia >= 0)
+        m_subjectA->setCurrentIndex(ia);
+    if (ib >= 0)
+        m_subjectB->setCurrentIndex(ib);
+    recompute();
+}
+
+void DiffPage::setSubjectA(const SubjectRef& a)
+{
+    const int ia = m_subjectA->findText(subjectText(a));
+    if (ia >= 0)
+        m_subjectA->setCurrentIndex(ia);
+    if (m_policyB) {
+        const int ib = m_subjectB->findText(subjectText(a));
+        if (ib >= 0)
+            m_subjectB->setCurrentIndex(ib);
+    }
+    recompute();
+}
+
+void DiffPage::setScope(const QString& ns)
+{
+    const int i = m_scope->findData(ns);
+    if (i >= 0)
+        m_scope->setCurrentIndex(i);
+}
+
+void DiffPage::recompute()
+{
+    if (!m_policyA || m_subjectA->currentIndex() < 0 || m_subjectB->currentIndex() < 0)
+        return;
+    const auto a = m_subjectA->currentData().value<SubjectRef>();
+    const auto b = m_subjectB->currentData().value<SubjectRef>();
+    m_diff = std::make_shared<SubjectDiff>(diffSubjects(*m_policyA, a, policyB(), b));
+    m_listModel->setDiff(m_diff);
+    m_list->resizeColumnsToContents();
+    std::size_t gained = 0;
+    for (const auto& c : m_diff->cells)
+        gained += c.b > c.a;
+    m_summary->setText(m_diff->equal() ? tr("<b>No difference</b> (%1 allowed cells are the same).").arg(m_diff->sameAllowed)
+                                       : tr("<b>%1</b> cell(s) only B has, <b>%2</b> only A has, %3 the same; "
+                                            "structure: %4 binding(s), %5 role(s), %6 token(s) differ.")
+                                             .arg(gained)
+                                             .arg(m_diff->cells.size() - gained)
+                                             .arg(m_diff->sameAllowed)
+                                             .arg(m_diff->structure.bindings.onlyA.size()
+                                                  + m_diff->structure.bindings.onlyB.size())
+                                             .arg(m_diff->structure.roles.onlyA.size() + m_diff->structure.roles.onlyB.size())
+                                             .arg(m_diff->structure.tokens.onlyA.size()
+                                                  + m_diff->structure.tokens.onlyB.size()));
+    const auto keep = m_scope->currentData().toString();
+    {
+        const QSignalBlocker block(m_scope);
+        m_scope->clear();
+        for (const auto& ns : m_diff->scopes)
+            m_scope->addItem(ns.empty() ? tr("Cluster scope") : QString::fromStdString(ns), QString::fromStdString(ns));
+        // Stay on the scope in view if it differs there, else open the first scope that differs.
+        int index = std::max(0, m_scope->findData(keep));
+        const bool keepDiffers = std::any_of(m_diff->cells.begin(), m_diff->cells.end(),
+                                             [&](const CellDiff& c) { return QString::fromStdString(c.ns) == keep; });
+        if (!m_diff->cells.empty() && !keepDiffers)
+            index = std::max(0, m_scope->findData(QString::fromStdString(m_diff->cells.front().ns)));
+        m_scope->setCurrentIndex(index);
+    }
+    showScope();
+    Q_EMIT computed();
+}
+
+void DiffPage::showScope()
+{
+    if (!m_diff)
+        return;
+    const auto ns = m_scope->currentData().toString().toStdString();
+    auto pair = std::make_shared<MatrixPair>();
+    std::vector<MatrixRow> rows = matrixRows(*m_policyA, ResourceCatalog(m_policyA->snapshot()));
+    if (m_policyB) {
+        std::set<std::pair<std::string, std::string>> seen;
+        for (const auto& r : rows)
+            seen.insert({r.group, r.resource});
+        for (auto& r : matrixRows(*m_policyB, ResourceCatalog(m_policyB->snapshot())))
+            if (seen.insert({r.group, r.resource}).second)
+                rows.push_back(std::move(r));
+    }
+    pair->a = accessMatrix(*m_policyA, userInfoOf(m_diff->a), ns, m_diff->verbs, rows);
+    pair->b = accessMatrix(policyB(), userInfoOf(m_diff->b), ns, m_diff->verbs, rows);
+    m_modelA->setPair(pair);
+    m_modelB->setPair(pair);
+    for (auto* view : {m_viewA, m_viewB}) {
+        view->resizeColumnToContents(0);
+        view->setColumnWidth(0, std::min(view->columnWidth(0), 190));
+        for (int c = 1; c < view->model()->columnCount(); ++c)
+            view->setColumnWidth(c, view->fontMetrics().height() + 14);
+    }
+}
+
+void DiffPage::explainRow(int row)
+{
+    const auto* c = m_listModel->cellAt(row);
+    if (!c)
+        return;
+    auto side = [&](const char* title, const Policy& policy, Access access, const std::vector<Grant>& grants) {
+        QString text = QString::fromLatin1(title) + QStringLiteral(": ") + QString::fromLatin1(accessName(access)) + u'\n';
+        for (const auto& g : grants) {
+            QStringList steps;
+            for (const auto& step : provenanceChain(policy, g))
+                steps << QString::fromStdString(step.kind + ' ' + (step.ns.empty() || step.kind == "Rule" ? "" : step.ns + '/')
+                                                + step.name + (step.kind == "Rule" ? " (" + step.detail + ')' : ""));
+            text += QStringLiteral("  ") + steps.join(QStringLiteral(" → ")) + u'\n';
+        }
+        if (grants.empty())
+            text += tr("  nothing grants it\n");
+        return text;
+    };
+    const QString what = QString::fromStdString(c->verb + ' ' + c->resource + (c->group.empty() ? "" : " (" + c->group + ')'))
+        + (c->ns.empty() ? tr(" cluster-wide") : tr(" in %1").arg(QString::fromStdString(c->ns)));
+    Q_EMIT explained(what + u'\n' + side("A", *m_policyA, c->a, c->whyA) + side("B", policyB(), c->b, c->whyB));
+}
+
+bool DiffPage::exportTo(const QString& file)
+{
+    if (!m_diff)
+        return false;
+    QFile f(file);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return false;
+    const auto md = "# Access diff\n\n" + io::subjectDiffMarkdown(*m_policyA, policyB(), *m_diff);
+    f.write(QByteArray::fromStdString(file.endsWith(QLatin1String(".html"), Qt::CaseInsensitive)
+                                          ? io::markdownToHtml(md, "RBAC Explorer diff")
+                                          : md));
+    return true;
+}
+
+} // namespace rbx
