@@ -18,6 +18,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -78,7 +79,12 @@ DiffPage::DiffPage(QWidget* parent)
     m_viewB->setModel(m_proxyB);
     setupMatrixView(m_viewA);
     setupMatrixView(m_viewB);
-    m_list->setModel(m_listModel);
+    auto* listProxy = new QSortFilterProxyModel(this);
+    listProxy->setSourceModel(m_listModel);
+    listProxy->setSortRole(MatrixSortRole);
+    m_list->setModel(listProxy);
+    m_list->setSortingEnabled(true);
+    m_list->sortByColumn(-1, Qt::AscendingOrder);
     m_list->verticalHeader()->hide();
     m_list->verticalHeader()->setDefaultSectionSize(m_list->fontMetrics().height() + 6);
     m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -140,7 +146,7 @@ DiffPage::DiffPage(QWidget* parent)
         connect(m_onlyDifferences, &QCheckBox::toggled, proxy, &DiffFilterProxy::setOnlyDifferences);
     }
     connect(m_list->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex& current) { explainRow(current.row()); });
+            [this, listProxy](const QModelIndex& current) { explainRow(listProxy->mapToSource(current).row()); });
     connect(other, &QPushButton::clicked, this, [this] {
         const auto files = QFileDialog::getOpenFileNames(this, tr("Compare with snapshot"), {},
                                                          tr("Snapshots (*.yaml *.yml *.json *.gz);;All files (*)"));

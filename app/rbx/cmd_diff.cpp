@@ -126,7 +126,10 @@ int cmdDiff(const QStringList& args)
     QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
                               QStringLiteral("table, json, yaml, markdown or html."), QStringLiteral("FORMAT"),
                               QStringLiteral("table"));
-    p.addOptions({against, sa, user, group, ns, all, cluster, verbs, output});
+    QCommandLineOption showSame(QStringLiteral("show-same"),
+                                QStringLiteral("JSON/YAML: also list the cells both sides have (\"same\"), with "
+                                               "their provenance on each side."));
+    p.addOptions({against, sa, user, group, ns, all, cluster, verbs, output, showSame});
     int code = 0;
     if (!parse(p, QStringLiteral("diff"), args, code))
         return code;
@@ -225,7 +228,7 @@ int cmdDiff(const QStringList& args)
         const auto& b = subjects.size() == 2 ? subjects.back() : subjects.front();
         const auto d = diffSubjects(policyA, a, policyB, b, options);
         equal = d.equal();
-        json = io::subjectDiffJson(policyA, policyB, d);
+        json = io::subjectDiffJson(policyA, policyB, d, p.isSet(showSame));
         if (fmt == QLatin1String("markdown") || fmt == QLatin1String("html"))
             markdown = "# Access diff\n\n" + io::subjectDiffMarkdown(policyA, policyB, d);
         if (fmt == QLatin1String("table"))

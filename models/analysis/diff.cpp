@@ -121,8 +121,11 @@ SubjectDiff diffSubjects(const Policy& policyA, const SubjectRef& a, const Polic
                     && cb.names == clusterB.cell(r, v).names)
                     continue;
                 if (ca.access == cb.access && ca.names == cb.names) {
-                    if (ca.access != Access::No)
+                    if (ca.access != Access::No) {
                         ++d.sameAllowed;
+                        d.same.push_back({ns, rows[r].group, rows[r].resource, d.verbs[v], ca.access, cb.access,
+                                          ca.names, cb.names, ca.grants, cb.grants});
+                    }
                     continue;
                 }
                 d.cells.push_back({ns, rows[r].group, rows[r].resource, d.verbs[v], ca.access, cb.access, ca.names,

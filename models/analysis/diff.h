@@ -62,6 +62,7 @@ struct SubjectDiff
     std::vector<std::string> verbs;
     std::vector<CellDiff> cells; // differing cells only, by scope, group, resource, verb
     std::size_t sameAllowed = 0; // cells allowed (or partial) on both sides with the same access
+    std::vector<CellDiff> same; // those cells, with their provenance on each side (a == b)
     SubjectStructureDiff structure;
 
     [[nodiscard]] bool equal() const

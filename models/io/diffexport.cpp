@@ -107,10 +107,11 @@ void emitYaml(YAML::Emitter& out, const QJsonValue& v)
 
 } // namespace
 
-QJsonObject subjectDiffJson(const Policy& policyA, const Policy& policyB, const SubjectDiff& d)
+QJsonObject subjectDiffJson(const Policy& policyA, const Policy& policyB, const SubjectDiff& d, bool withSame)
 {
+    auto cellsJson = [&](const std::vector<CellDiff>& entries) {
     QJsonArray cells;
-    for (const auto& c : d.cells) {
+    for (const auto& c : entries) {
         QJsonArray whyA;
         for (const auto& g : c.whyA)
             whyA.append(grantJson(policyA, g));
@@ -131,6 +132,9 @@ QJsonObject subjectDiffJson(const Policy& policyA, const Policy& policyB, const 
             cell.insert(QStringLiteral("namesB"), list(c.namesB));
         cells.append(cell);
     }
+    return cells;
+    };
+    const auto cells = cellsJson(d.cells);
     const auto& s = d.structure;
     QJsonObject structure {{QStringLiteral("bindings"), changes(s.bindings)},
                            {QStringLiteral("roles"), changes(s.roles)},
@@ -140,14 +144,17 @@ QJsonObject subjectDiffJson(const Policy& policyA, const Policy& policyB, const 
                                                                       {QStringLiteral("b"), qs(s.automountB)}}},
                            {QStringLiteral("exists"), QJsonObject {{QStringLiteral("a"), s.existsA},
                                                                    {QStringLiteral("b"), s.existsB}}}};
-    return {{QStringLiteral("a"), qs(d.a.username())},
-            {QStringLiteral("b"), qs(d.b.username())},
-            {QStringLiteral("equal"), d.equal()},
-            {QStringLiteral("scopes"), list(d.scopes)},
-            {QStringLiteral("verbs"), list(d.verbs)},
-            {QStringLiteral("sameAllowed"), static_cast<qint64>(d.sameAllowed)},
-            {QStringLiteral("cells"), cells},
-            {QStringLiteral("structure"), structure}};
+    QJsonObject o {{QStringLiteral("a"), qs(d.a.username())},
+                   {QStringLiteral("b"), qs(d.b.username())},
+                   {QStringLiteral("equal"), d.equal()},
+                   {QStringLiteral("scopes"), list(d.scopes)},
+                   {QStringLiteral("verbs"), list(d.verbs)},
+                   {QStringLiteral("sameAllowed"), static_cast<qint64>(d.sameAllowed)},
+                   {QStringLiteral("cells"), cells},
+                   {QStringLiteral("structure"), structure}};
+    if (withSame)
+        o.insert(QStringLiteral("same"), cellsJson(d.same));
+    return o;
 }
 
 QJsonObject snapshotDiffJson(const Policy& before, const Policy& after, const SnapshotDiff& d)

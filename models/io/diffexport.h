@@ -12,7 +12,8 @@ namespace rbx::io {
 
 // {"a","b","scopes","verbs","equal","cells":[{namespace,group,resource,verb,a,b,namesA,namesB,whyA,whyB}],
 //  "sameAllowed","structure":{bindings,roles,tokens,workloads:{onlyA,onlyB},automount:{a,b},exists:{a,b}}}
-[[nodiscard]] QJsonObject subjectDiffJson(const Policy& policyA, const Policy& policyB, const SubjectDiff& diff);
+[[nodiscard]] QJsonObject subjectDiffJson(const Policy& policyA, const Policy& policyB, const SubjectDiff& diff,
+                                          bool withSame = false); // withSame: also "same": the cells both have
 [[nodiscard]] QJsonObject snapshotDiffJson(const Policy& before, const Policy& after, const SnapshotDiff& diff);
 // Any JSON value as block YAML (yaml-cpp emitter), keys in JSON order.
 [[nodiscard]] std::string jsonToYaml(const QJsonValue& value);

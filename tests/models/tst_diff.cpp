@@ -93,6 +93,8 @@ private Q_SLOTS:
     void recreatedAndChangedObjects();
     void realFixturesClusterVersusNamespaceInstall();
     void exports();
+    void symmetricOnDemo_data();
+    void symmetricOnDemo();
 };
 
 void TestDiff::sameSubjectIsEqual()
@@ -250,6 +252,44 @@ void TestDiff::exports()
     const auto html = io::markdownToHtml(md, "diff");
     QVERIFY(html.find("<table>") != std::string::npos);
     QVERIFY(html.find("<td>secrets</td>") != std::string::npos);
+}
+
+void TestDiff::symmetricOnDemo_data()
+{
+    QTest::addColumn<QString>("a");
+    QTest::addColumn<QString>("b");
+    QTest::addColumn<bool>("equal");
+    QTest::addRow("deployer vs payments-api") << "payments:deployer" << "payments:payments-api" << false;
+    QTest::addRow("ci-runner vs jenkins (both cluster-admin)") << "team-a:ci-runner" << "legacy-apps:jenkins" << false;
+    QTest::addRow("default vs default") << "team-a:default" << "legacy-apps:default" << false;
+    QTest::addRow("itself") << "payments:payments-operator" << "payments:payments-operator" << true;
+    QTest::addRow("missing SA vs existing") << "payments:metrics-scraper" << "payments:default" << false;
+}
+
+void TestDiff::symmetricOnDemo()
+{
+    QFETCH(QString, a);
+    QFETCH(QString, b);
+    QFETCH(bool, equal);
+    static const auto demo = std::make_shared<Policy>(io::loadSnapshot({RBX_SOURCE_DIR "/resources/demo"}));
+    auto ref = [](const QString& s) {
+        const auto parts = s.split(u':');
+        return SubjectRef {SubjectKind::ServiceAccount, parts[0].toStdString(), parts[1].toStdString()};
+    };
+    const auto ab = diffSubjects(*demo, ref(a), *demo, ref(b));
+    const auto ba = diffSubjects(*demo, ref(b), *demo, ref(a));
+    QCOMPARE(ab.equal(), equal);
+    QCOMPARE(ab.cells.size(), ba.cells.size());
+    QCOMPARE(ab.sameAllowed, ba.sameAllowed);
+    QCOMPARE(ab.same.size(), ab.sameAllowed);
+    for (std::size_t i = 0; i < ab.cells.size(); ++i) {
+        QCOMPARE(ab.cells[i].a, ba.cells[i].b);
+        QCOMPARE(ab.cells[i].b, ba.cells[i].a);
+        QCOMPARE(ab.cells[i].whyA.size(), ba.cells[i].whyB.size());
+        // Every allowed side carries its provenance, every denied side none.
+        QCOMPARE(ab.cells[i].whyA.empty(), ab.cells[i].a == Access::No);
+    }
+    QCOMPARE(ab.structure.bindings.onlyA, ba.structure.bindings.onlyB);
 }
 
 QTEST_GUILESS_MAIN(TestDiff)
