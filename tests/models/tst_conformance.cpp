@@ -52,7 +52,7 @@ void TestConformance::cases_data()
             if (line.isEmpty())
                 continue;
             const auto obj = QJsonDocument::fromJson(line).object();
-            const auto id = obj.value(QStringLiteral("id")).toString() + u' '
+            const QString id = obj.value(QStringLiteral("id")).toString() + u' '
                 + obj.value(QStringLiteral("desc")).toString();
             QTest::newRow(qPrintable(id))
                 << root.filePath(f)
