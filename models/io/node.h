@@ -26,13 +26,15 @@ struct Node
     std::vector<std::pair<std::string, Node>> map; // keys in document order
     std::vector<Node> seq;
 
-    [[nodiscard]] const Node* get(std::string_view key) const
-    {
-        for (const auto& [k, v] : map)
-            if (k == key)
-                return &v;
-        return nullptr;
-    }
+    // Declared here, defined below where Node is complete (a vector of pairs holding Node needs that with clang).
+    Node();
+    Node(const Node&);
+    Node(Node&&) noexcept;
+    Node& operator=(const Node&);
+    Node& operator=(Node&&) noexcept;
+    ~Node();
+
+    [[nodiscard]] const Node* get(std::string_view key) const; // defined below: Node must be complete
     [[nodiscard]] bool isNull() const
     {
         return type == Type::Null || type == Type::Skipped;
@@ -50,6 +52,21 @@ struct Node
         return type == Type::Seq;
     }
 };
+
+inline Node::Node() = default;
+inline Node::Node(const Node&) = default;
+inline Node::Node(Node&&) noexcept = default;
+inline Node& Node::operator=(const Node&) = default;
+inline Node& Node::operator=(Node&&) noexcept = default;
+inline Node::~Node() = default;
+
+inline const Node* Node::get(std::string_view key) const
+{
+    for (const auto& [k, v] : map)
+        if (k == key)
+            return &v;
+    return nullptr;
+}
 
 // Fills a mapping node, keeping keys unique: a repeated key replaces the earlier value (the last one wins, as in
 // sigs.k8s.io/yaml). Lookups stay linear for small mappings and use an index for wide ones.

@@ -770,8 +770,9 @@ void SnapshotBuilder::commit(DecodedObject&& object)
     const auto kind = kindName(object);
     const ObjectMeta& meta = std::visit([](const auto& v) -> const ObjectMeta& { return v.meta; }, object);
     const auto key = std::make_tuple(kind, meta.ns, meta.name);
-    auto [it, inserted] = m_index.try_emplace(key, 0);
-    std::size_t* existing = inserted ? nullptr : &it->second;
+    const auto emplaced = m_index.try_emplace(key, 0);
+    const auto it = emplaced.first; // not a structured binding: clang 14 cannot capture those in lambdas
+    std::size_t* existing = emplaced.second ? nullptr : &it->second;
     auto& s = m_snapshot;
 
     auto sourceOf = [&](std::size_t pos) -> SourceRef {
