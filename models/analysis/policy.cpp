@@ -132,6 +132,49 @@ Policy::Policy(std::shared_ptr<const Snapshot> snapshot)
     for (auto& [ns, list] : m_bindingsByNamespace)
         std::sort(list.begin(), list.end(), byName);
     resolveAggregation();
+    buildSubjectIndex();
+}
+
+void Policy::buildSubjectIndex()
+{
+    const auto& s = *m_snapshot;
+    auto add = [](ScopeIndex& index, const Subject& subject, const std::string& bindingNs, IndexEntry e) {
+        if (subject.kind == "User") {
+            index.users[subject.name].push_back(e);
+        } else if (subject.kind == "Group") {
+            index.groups[subject.name].push_back(e);
+        } else if (subject.kind == "ServiceAccount") {
+            const std::string& ns = subject.ns.empty() ? bindingNs : subject.ns;
+            if (!ns.empty()) // in a ClusterRoleBinding an SA subject without namespace matches nobody
+                index.users[serviceAccountUsername(ns, subject.name)].push_back(e);
+        }
+    };
+    std::uint32_t order = 0;
+    for (std::size_t b : m_clusterBindings) {
+        const auto& binding = s.bindings[b];
+        for (std::size_t i = 0; i < binding.subjects.size(); ++i)
+            add(m_clusterIndex, binding.subjects[i], std::string(),
+                {order, static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(i)});
+        ++order;
+    }
+    for (const auto& [ns, list] : m_bindingsByNamespace) {
+        auto& index = m_namespaceIndex[ns];
+        std::uint32_t nsOrder = order;
+        for (std::size_t b : list) {
+            const auto& binding = s.bindings[b];
+            for (std::size_t i = 0; i < binding.subjects.size(); ++i)
+                add(index, binding.subjects[i], binding.meta.ns,
+                    {nsOrder, static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(i)});
+            ++nsOrder;
+        }
+    }
+    m_roleOfBinding.resize(s.bindings.size());
+    m_roleErrors.resize(s.bindings.size());
+    for (std::size_t b = 0; b < s.bindings.size(); ++b) {
+        std::string error;
+        m_roleOfBinding[b] = resolveRoleRef(b, &error);
+        m_roleErrors[b] = std::move(error);
+    }
 }
 
 void Policy::resolveAggregation()
@@ -276,25 +319,31 @@ const std::vector<std::size_t>& Policy::namespaceBindings(const std::string& ns)
 
 void Policy::visitApplicableBindings(const UserInfo& user, const std::string& ns, const BindingVisitor& visit) const
 {
-    const auto& bindings = m_snapshot->bindings;
-    auto walk = [&](const std::vector<std::size_t>& list, bool cluster) {
-        for (std::size_t b : list) {
-            const auto& binding = bindings[b];
-            const std::string& bindingNs = cluster ? std::string() : binding.meta.ns;
-            for (std::size_t s = 0; s < binding.subjects.size(); ++s) {
-                if (subjectApplies(binding.subjects[s], user, bindingNs)) {
-                    if (!visit(b, s))
-                        return false;
-                    break; // the first applicable subject describes the binding, as in rule.go
-                }
-            }
-        }
-        return true;
+    // Collect the (binding, subject) pairs naming this user or one of its groups, then visit each binding once, in
+    // evaluation order, with its first applicable subject (as rule.go's appliesTo does).
+    auto collect = [&](const ScopeIndex& index, std::vector<IndexEntry>& out) {
+        if (auto it = index.users.find(user.name); it != index.users.end())
+            out.insert(out.end(), it->second.begin(), it->second.end());
+        for (const auto& g : user.groups)
+            if (auto it = index.groups.find(g); it != index.groups.end())
+                out.insert(out.end(), it->second.begin(), it->second.end());
     };
-    if (!walk(m_clusterBindings, true))
-        return;
+    std::vector<IndexEntry> entries;
+    collect(m_clusterIndex, entries);
     if (!ns.empty())
-        walk(namespaceBindings(ns), false);
+        if (auto it = m_namespaceIndex.find(ns); it != m_namespaceIndex.end())
+            collect(it->second, entries);
+    std::sort(entries.begin(), entries.end(), [](const IndexEntry& a, const IndexEntry& b) {
+        return a.order != b.order ? a.order < b.order : a.subject < b.subject;
+    });
+    std::uint32_t last = UINT32_MAX;
+    for (const auto& e : entries) {
+        if (e.order == last)
+            continue;
+        last = e.order;
+        if (!visit(e.binding, e.subject))
+            return;
+    }
 }
 
 std::string Policy::describeGrant(const Grant& g) const
@@ -315,16 +364,16 @@ Decision Policy::authorize(const Request& request) const
 {
     Decision d;
     std::vector<std::string> errors;
+    const std::string combined = request.resourceRequest ? combinedResource(request) : std::string();
     visitApplicableBindings(request.user, request.ns(), [&](std::size_t b, std::size_t s) {
-        std::string error;
-        auto role = resolveRoleRef(b, &error);
+        const auto& role = m_roleOfBinding[b];
         if (!role) {
-            errors.push_back(std::move(error));
+            errors.push_back(m_roleErrors[b]);
             return true;
         }
         const auto& rules = m_effective[*role];
         for (std::size_t r = 0; r < rules.size(); ++r) {
-            if (ruleAllows(request, rules[r].rule)) {
+            if (ruleAllows(request, rules[r].rule, combined)) {
                 d.allowed = true;
                 d.grant = Grant {b, s, *role, r};
                 return false;

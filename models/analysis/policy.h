@@ -6,7 +6,9 @@
 #include "models/analysis/request.h"
 #include "models/domain/snapshot.h"
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -84,6 +86,25 @@ public:
 
 private:
     void resolveAggregation();
+    void buildSubjectIndex();
+
+    // Which (binding, subject) pairs name a user or a group: evaluation visits only those, in the authorizer's order.
+    struct IndexEntry
+    {
+        std::uint32_t order; // position in evaluation order (ClusterRoleBindings by name, then RoleBindings by name)
+        std::uint32_t binding;
+        std::uint32_t subject;
+    };
+    using SubjectIndex = std::unordered_map<std::string, std::vector<IndexEntry>>;
+    struct ScopeIndex
+    {
+        SubjectIndex users; // user names (ServiceAccount subjects as their user name)
+        SubjectIndex groups;
+    };
+    ScopeIndex m_clusterIndex;
+    std::unordered_map<std::string, ScopeIndex> m_namespaceIndex;
+    std::vector<std::optional<std::size_t>> m_roleOfBinding; // resolved roleRef per binding
+    std::vector<std::string> m_roleErrors; // the API server's error text for unresolved roleRefs
 
     std::shared_ptr<const Snapshot> m_snapshot;
     std::vector<std::vector<EffectiveRule>> m_effective; // per role

@@ -62,15 +62,25 @@ bool nonResourceURLMatches(const PolicyRule& rule, const std::string& path)
     return false;
 }
 
-bool ruleAllows(const Request& request, const PolicyRule& rule)
+std::string combinedResource(const Request& request)
+{
+    const auto& ra = request.resource;
+    return ra.subresource.empty() ? ra.resource : ra.resource + '/' + ra.subresource;
+}
+
+bool ruleAllows(const Request& request, const PolicyRule& rule, const std::string& combined)
 {
     if (request.resourceRequest) {
         const auto& ra = request.resource;
-        const std::string combined = ra.subresource.empty() ? ra.resource : ra.resource + '/' + ra.subresource;
         return verbMatches(rule, ra.verb) && apiGroupMatches(rule, ra.group)
             && resourceMatches(rule, combined, ra.subresource) && resourceNameMatches(rule, ra.name);
     }
     return verbMatches(rule, request.nonResource.verb) && nonResourceURLMatches(rule, request.nonResource.path);
+}
+
+bool ruleAllows(const Request& request, const PolicyRule& rule)
+{
+    return ruleAllows(request, rule, request.resourceRequest ? combinedResource(request) : std::string());
 }
 
 std::string serviceAccountUsername(const std::string& ns, const std::string& name)

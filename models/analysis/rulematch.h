@@ -18,6 +18,9 @@ namespace rbx {
 [[nodiscard]] bool nonResourceURLMatches(const PolicyRule& rule, const std::string& path);
 // One rule against one request: every attribute must match within this rule.
 [[nodiscard]] bool ruleAllows(const Request& request, const PolicyRule& rule);
+// The same with the request's resource[/subresource] string computed once by the caller.
+[[nodiscard]] bool ruleAllows(const Request& request, const PolicyRule& rule, const std::string& combinedResource);
+[[nodiscard]] std::string combinedResource(const Request& request);
 
 // Subject matching (pkg/registry/rbac/validation/rule.go appliesToUser): bindingNamespace is "" for
 // ClusterRoleBindings, where a ServiceAccount subject without namespace never matches.
