@@ -133,9 +133,7 @@ AccessMatrix accessMatrixAnyNamespace(const Policy& policy, const UserInfo& user
 {
     AccessMatrix result = accessMatrix(policy, user, std::string(), verbs, rows);
     result.ns = "*";
-    for (const auto& ns : policy.knownNamespaces()) {
-        if (policy.namespaceBindings(ns).empty())
-            continue;
+    for (const auto& ns : policy.namespacesWithRoleBindingsFor(user)) {
         const auto m = accessMatrix(policy, user, ns, verbs, rows);
         for (std::size_t i = 0; i < m.cells.size(); ++i) {
             auto& into = result.cells[i];

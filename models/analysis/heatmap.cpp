@@ -68,13 +68,13 @@ HeatMap heatMap(const Policy& policy, const std::vector<SubjectSummary>& subject
     for (const auto& s : subjects)
         if (s.ref.kind == SubjectKind::ServiceAccount)
             h.subjects.push_back(s);
-    std::vector<std::string> scopes {std::string()};
-    for (const auto& ns : policy.knownNamespaces())
-        if (!policy.namespaceBindings(ns).empty())
-            scopes.push_back(ns);
     std::vector<Access> full(h.subjects.size() * rows.size(), Access::No);
     for (std::size_t i = 0; i < h.subjects.size(); ++i) {
         const auto user = userInfoOf(h.subjects[i].ref);
+        // Cluster scope, plus only the namespaces whose RoleBindings name this subject (or its groups).
+        std::vector<std::string> scopes {std::string()};
+        for (auto& ns : policy.namespacesWithRoleBindingsFor(user))
+            scopes.push_back(std::move(ns));
         for (const auto& ns : scopes) {
             const auto m = accessMatrix(policy, user, ns, verbs, rows);
             for (std::size_t r = 0; r < rows.size(); ++r)

@@ -346,6 +346,20 @@ void Policy::visitApplicableBindings(const UserInfo& user, const std::string& ns
     }
 }
 
+std::vector<std::string> Policy::namespacesWithRoleBindingsFor(const UserInfo& user) const
+{
+    std::vector<std::string> out;
+    for (const auto& [ns, index] : m_namespaceIndex) {
+        bool found = index.users.count(user.name) > 0;
+        for (std::size_t i = 0; !found && i < user.groups.size(); ++i)
+            found = index.groups.count(user.groups[i]) > 0;
+        if (found)
+            out.push_back(ns);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 std::string Policy::describeGrant(const Grant& g) const
 {
     const auto& b = m_snapshot->bindings[g.binding];

@@ -71,6 +71,9 @@ public:
     using BindingVisitor = std::function<bool(std::size_t binding, std::size_t subject)>;
     void visitApplicableBindings(const UserInfo& user, const std::string& ns, const BindingVisitor& visit) const;
 
+    // Namespaces where at least one RoleBinding names this user or one of its groups (elsewhere a namespace grants
+    // the user nothing beyond cluster scope), sorted.
+    [[nodiscard]] std::vector<std::string> namespacesWithRoleBindingsFor(const UserInfo& user) const;
     [[nodiscard]] std::string describeGrant(const Grant& grant) const; // the part after "RBAC: allowed by "
     [[nodiscard]] const std::vector<std::string>& warnings() const
     {
