@@ -426,7 +426,21 @@ SnapshotBuilder::SnapshotBuilder(std::string defaultNamespace)
 
 void SnapshotBuilder::setFile(const std::string& file)
 {
+    flushSuppressed();
     m_file = file;
+    m_fileDiagnostics = 0;
+}
+
+void SnapshotBuilder::flushSuppressed()
+{
+    if (m_suppressed == 0)
+        return;
+    Diagnostic d;
+    d.severity = Diagnostic::Severity::Warning;
+    d.file = m_file;
+    d.message = std::to_string(m_suppressed) + " more diagnostic(s) in this file are not shown";
+    m_snapshot.report.diagnostics.push_back(std::move(d));
+    m_suppressed = 0;
 }
 
 void SnapshotBuilder::beginDocument(std::uint32_t documentIndex)
@@ -441,6 +455,10 @@ void SnapshotBuilder::beginDocument(std::uint32_t documentIndex)
 void SnapshotBuilder::diagnostic(Diagnostic::Severity severity, std::uint32_t line, std::uint32_t column,
                                  std::string message, bool inDocument)
 {
+    if (++m_fileDiagnostics > kMaxDiagnosticsPerFile) {
+        ++m_suppressed;
+        return;
+    }
     Diagnostic d;
     d.severity = severity;
     d.file = m_file;
@@ -848,6 +866,7 @@ void SnapshotBuilder::commit(DecodedObject&& object)
 
 std::shared_ptr<Snapshot> SnapshotBuilder::finish(std::vector<std::string> inputs)
 {
+    flushSuppressed();
     auto& r = m_snapshot.report;
     r.inputs = std::move(inputs);
     r.files = m_files;

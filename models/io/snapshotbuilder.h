@@ -15,6 +15,9 @@
 
 namespace rbx::io {
 
+// A file with a million broken documents reports the first ones and how many more there were.
+inline constexpr std::size_t kMaxDiagnosticsPerFile = 1000;
+
 struct DecodeError
 {
     std::uint32_t line = 0;
@@ -74,6 +77,7 @@ public:
 
 private:
     void commit(DecodedObject&& object);
+    void flushSuppressed();
 
     Snapshot m_snapshot;
     std::string m_defaultNamespace;
@@ -81,6 +85,8 @@ private:
     std::uint32_t m_document = 0;
     bool m_documentFailed = false;
     std::size_t m_files = 0;
+    std::size_t m_fileDiagnostics = 0; // of the current file
+    std::size_t m_suppressed = 0; // of the current file, beyond kMaxDiagnosticsPerFile
     std::size_t m_documents = 0;
     std::size_t m_namespaceDefaulted = 0;
     std::vector<DecodedObject> m_pending; // objects of the current document

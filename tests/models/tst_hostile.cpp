@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Hostile input at full size: a 100 MB scalar, 10^6 tiny documents, a List of 10^5 items, a symlink loop, an
 // unreadable file. Each loads to a result (with diagnostics where due) instead of crashing or hanging.
+#include "models/io/snapshotbuilder.h"
 #include "testutils.h"
 
 #include <QFile>
@@ -19,6 +20,7 @@ private Q_SLOTS:
     void hundredMegabyteScalar();
     void millionTinyDocuments();
     void listOfHundredThousandItems();
+    void millionBrokenDocumentsKeepFewDiagnostics();
     void symlinkLoop();
     void unreadableFile();
 
@@ -81,6 +83,24 @@ void TestHostile::listOfHundredThousandItems()
     auto s = io::loadSnapshot({path.toStdString()});
     QCOMPARE(s->report.errorCount(), std::size_t(0));
     QCOMPARE(s->serviceAccounts.size(), std::size_t(100000)); // typed list: kind/apiVersion from the list
+}
+
+void TestHostile::millionBrokenDocumentsKeepFewDiagnostics()
+{
+    const auto path = m_dir.filePath(QStringLiteral("broken.yaml"));
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QByteArray block;
+        for (int i = 0; i < 1000; ++i)
+            block += "---\na: 1\n"; // no kind: an error each
+        for (int i = 0; i < 1000; ++i)
+            f.write(block);
+    }
+    auto s = io::loadSnapshot({path.toStdString()});
+    QCOMPARE(s->report.documents, std::size_t(1000000));
+    QCOMPARE(s->report.diagnostics.size(), io::kMaxDiagnosticsPerFile + 1);
+    QCOMPARE(s->report.diagnostics.back().message, std::string("999000 more diagnostic(s) in this file are not shown"));
 }
 
 void TestHostile::symlinkLoop()
