@@ -7,10 +7,13 @@
 #include "ui/badgedelegate.h"
 #include "ui/dialogs.h"
 #include "ui/diffpage.h"
+#include "ui/findingspage.h"
 #include "ui/graphpage.h"
 #include "ui/heatmappage.h"
+#include "ui/jwtinspector.h"
 #include "ui/matrixpage.h"
 #include "ui/overviewpage.h"
+#include "ui/tokenspage.h"
 #include "ui/whocanpage.h"
 #include "ui/yamlhighlighter.h"
 
@@ -56,6 +59,8 @@ MainWindow::MainWindow(QWidget* parent)
     , m_heatMap(new HeatMapPage(this))
     , m_whoCan(new WhoCanPage(this))
     , m_diff(new DiffPage(this))
+    , m_tokens(new TokensPage(this))
+    , m_findings(new FindingsPage(this))
     , m_explanation(new QTextBrowser(this))
     , m_yaml(new QPlainTextEdit(this))
     , m_progress(new QProgressBar(this))
@@ -104,7 +109,9 @@ MainWindow::MainWindow(QWidget* parent)
     m_pages->addTab(m_graph, tr("&Graph"));
     m_pages->addTab(m_heatMap, tr("&Heat map"));
     m_pages->addTab(m_whoCan, tr("&Who can"));
+    m_pages->addTab(m_tokens, tr("&Tokens"));
     m_pages->addTab(m_diff, tr("&Diff"));
+    m_pages->addTab(m_findings, tr("F&indings"));
     setCentralWidget(m_pages);
 
     // Right: details of whatever is selected (a cell's why, an object's YAML).
@@ -129,6 +136,13 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_whoCan, &WhoCanPage::objectActivated, this, activate);
     connect(m_matrix, &MatrixPage::cellExplained, this, &MainWindow::showCellExplanation);
     connect(m_diff, &DiffPage::explained, m_explanation, &QTextBrowser::setPlainText);
+    connect(m_tokens, &TokensPage::subjectActivated, this, [this](const SubjectRef& s) {
+        selectSubject(s);
+        showPage(OverviewTab);
+    });
+    connect(m_tokens, &TokensPage::inspectorRequested, this, &MainWindow::openJwtInspector);
+    connect(m_findings, &FindingsPage::objectActivated, this, activate);
+    connect(m_findings, &FindingsPage::subjectActivated, this, [this](const SubjectRef& s) { selectSubject(s); });
     connect(m_heatMap, &HeatMapPage::subjectActivated, this, [this](const SubjectRef& s) {
         selectSubject(s);
         showPage(MatrixTab);
@@ -222,10 +236,15 @@ void MainWindow::createActions()
     updateHistoryActions();
 
     auto* view = menuBar()->addMenu(tr("&View"));
-    const QStringList titles {tr("Overview"), tr("Access Matrix"), tr("Graph"), tr("Heat Map"), tr("Who Can"), tr("Diff")};
+    const QStringList titles {tr("Overview"), tr("Access Matrix"), tr("Graph"), tr("Heat Map"),
+                              tr("Who Can"),  tr("Tokens"),        tr("Diff"),  tr("Findings")};
     for (int i = 0; i < titles.size(); ++i)
         view->addAction(titles[i], QKeySequence(Qt::CTRL | (Qt::Key_1 + i)), this,
                         [this, i] { showPage(static_cast<Page>(i)); });
+
+    auto* tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(tr("&JWT Inspector…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_J), this,
+                     &MainWindow::openJwtInspector);
 
     auto* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About RBAC Explorer"), this, [this] {
@@ -277,6 +296,10 @@ void MainWindow::setPolicy(std::shared_ptr<const Policy> policy)
     m_heatMap->setPolicy(m_policy);
     m_whoCan->setPolicy(m_policy);
     m_diff->setPolicy(m_policy);
+    m_tokens->setPolicy(m_policy);
+    m_findings->setPolicy(m_policy, m_currentPaths);
+    if (m_inspector)
+        m_inspector->setPolicy(m_policy);
     m_explanation->clear();
     m_yaml->clear();
     const auto& r = m_policy->snapshot().report;
@@ -385,6 +408,26 @@ void MainWindow::updateHistoryActions()
         m_backAction->setEnabled(m_historyPos > 0 && !m_history.empty());
     if (m_forwardAction)
         m_forwardAction->setEnabled(m_historyPos + 1 < m_history.size());
+}
+
+void MainWindow::openJwtInspector()
+{
+    if (!m_inspector) {
+        m_inspector = new JwtInspector(m_policy, this);
+        m_inspector->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_inspector, &JwtInspector::subjectActivated, this, [this](const SubjectRef& s) {
+            selectSubject(s);
+            showPage(OverviewTab);
+        });
+    }
+    m_inspector->show();
+    m_inspector->raise();
+    m_inspector->activateWindow();
+}
+
+JwtInspector* MainWindow::jwtInspector() const
+{
+    return m_inspector;
 }
 
 void MainWindow::showLoadReport()

@@ -6,6 +6,7 @@
 #include "models/analysis/subjects.h"
 
 #include <QMainWindow>
+#include <QPointer>
 
 #include <memory>
 
@@ -30,13 +31,16 @@ class GraphPage;
 class HeatMapPage;
 class WhoCanPage;
 class DiffPage;
+class TokensPage;
+class FindingsPage;
+class JwtInspector;
 struct Grant;
 
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Page { OverviewTab, MatrixTab, GraphTab, HeatMapTab, WhoCanTab, DiffTab };
+    enum Page { OverviewTab, MatrixTab, GraphTab, HeatMapTab, WhoCanTab, TokensTab, DiffTab, FindingsTab };
 
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -48,6 +52,7 @@ public:
     void showPage(Page page);
     void goBack();
     void goForward();
+    void openJwtInspector();
 
     [[nodiscard]] std::shared_ptr<const Policy> policy() const
     {
@@ -57,6 +62,15 @@ public:
     [[nodiscard]] OverviewPage* overviewPage() const
     {
         return m_overview;
+    }
+    [[nodiscard]] TokensPage* tokensPage() const
+    {
+        return m_tokens;
+    }
+    [[nodiscard]] JwtInspector* jwtInspector() const;
+    [[nodiscard]] FindingsPage* findingsPage() const
+    {
+        return m_findings;
     }
     [[nodiscard]] MatrixPage* matrixPage() const
     {
@@ -118,6 +132,8 @@ private:
     HeatMapPage* m_heatMap;
     WhoCanPage* m_whoCan;
     DiffPage* m_diff;
+    TokensPage* m_tokens;
+    FindingsPage* m_findings;
     QTextBrowser* m_explanation;
     QPlainTextEdit* m_yaml;
 
@@ -129,6 +145,7 @@ private:
     QAction* m_backAction = nullptr;
     QAction* m_forwardAction = nullptr;
     QList<QAction*> m_loadActions;
+    QPointer<JwtInspector> m_inspector;
 
     std::vector<SubjectRef> m_history;
     std::size_t m_historyPos = 0;

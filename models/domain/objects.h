@@ -174,6 +174,7 @@ struct Namespace
 struct NodeObject
 {
     ObjectMeta meta;
+    std::string kubeletVersion; // status.nodeInfo.kubeletVersion (the only status field kept), e.g. "v1.30.2"
 };
 
 struct CustomResourceDefinition

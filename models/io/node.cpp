@@ -55,7 +55,10 @@ bool shouldSkip(const std::vector<std::string_view>& path)
         return false;
     const auto first = path[0];
     if (n == 1)
-        return first == "status" || first == "binaryData";
+        return first == "binaryData";
+    // Of status, only Node status.nodeInfo.kubeletVersion is read (the cluster's version for the token views).
+    if (first == "status")
+        return n == 2 ? path[1] != "nodeInfo" : n == 3 && path[2] != "kubeletVersion";
     if (first == "metadata")
         return path[1] == "managedFields"
             || (n == 3 && path[1] == "annotations" && path[2] == "kubectl.kubernetes.io/last-applied-configuration");

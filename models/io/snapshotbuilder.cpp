@@ -538,8 +538,14 @@ std::optional<DecodedObject> SnapshotBuilder::decode(const Node& obj, const std:
     }
     if (core && kind == "Namespace")
         return Namespace {meta(Scope::Cluster)};
-    if (core && kind == "Node")
-        return NodeObject {meta(Scope::Cluster)};
+    if (core && kind == "Node") {
+        NodeObject node {meta(Scope::Cluster), {}};
+        const Node* status = field(obj, "status");
+        const Node* info = status && status->isMap() ? field(*status, "nodeInfo") : nullptr;
+        if (info && info->isMap())
+            node.kubeletVersion = stringField(*info, "kubeletVersion", "status.nodeInfo");
+        return node;
+    }
     if (core && kind == "ConfigMap") {
         // Only one ConfigMap matters: look at its name before reading (and validating) the rest.
         const Node* md = field(obj, "metadata");

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+// The legacy-token timeline (Qt Charts): one lane per token, bars from creation to last use, an idle line to today, a
+// dashed projection to the cleaner's deletion date, markers for invalid-since and the projected dates, and vertical
+// lines for version milestones and today. Everything is read from TokenTimelineModel and TokenMilestoneModel with
+// model mappers. Wheel or buttons zoom the time axis, dragging pans it; hover shows details, a click opens the SA.
+#pragma once
+
+#include "models/analysis/subjects.h"
+
+#include <QWidget>
+
+#include <utility>
+
+class QScrollArea;
+
+namespace rbx {
+
+class TokenTimelineModel;
+class TokenMilestoneModel;
+class TimelineView;
+
+class TokenTimelineChart final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit TokenTimelineChart(QWidget* parent = nullptr);
+    ~TokenTimelineChart() override;
+
+    void setModels(TokenTimelineModel* timeline, TokenMilestoneModel* milestones);
+
+    void zoomBy(qreal factor); // > 1 zooms in, around the middle of the visible range
+    void zoomIn();
+    void zoomOut();
+    void pan(qreal fraction); // of the visible range; > 0 moves later in time
+    void resetZoom();
+    [[nodiscard]] std::pair<qreal, qreal> visibleRange() const; // ms since the epoch
+
+    [[nodiscard]] int laneCount() const;
+    [[nodiscard]] int seriesCount() const;
+    void activateLane(int lane); // as a click on its bar does
+    [[nodiscard]] QString laneToolTip(int lane) const;
+
+    [[nodiscard]] QWidget* chartView() const;
+    bool exportImage(const QString& path) const; // PNG, or SVG when the path ends in .svg
+
+Q_SIGNALS:
+    void subjectActivated(const rbx::SubjectRef& subject);
+
+private:
+    void rebuild();
+    void hover(qreal y, bool state);
+
+    class Private;
+    Private* d;
+    TimelineView* m_view;
+    QScrollArea* m_scroll;
+    TokenTimelineModel* m_timeline = nullptr;
+    TokenMilestoneModel* m_milestones = nullptr;
+};
+
+} // namespace rbx
