@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include <unistd.h>
+
 namespace rbx::cli {
 
 QString qs(const std::string& s)
@@ -82,6 +84,9 @@ void addCommon(QCommandLineParser& p, const Common& c)
     p.addOption(c.snapshot);
     p.addOption(c.strict);
     p.addOption(c.quietLoad);
+    p.addOption(c.kubeconfig);
+    p.addOption(c.context);
+    p.addOption(c.live);
 }
 
 // Parses; returns false (and the exit code in `code`) when the command must stop here.
@@ -110,7 +115,8 @@ std::optional<std::vector<std::string>> snapshotInputs(const QCommandLineParser&
 {
     const auto paths = p.values(c.snapshot);
     if (paths.isEmpty()) {
-        err("rbx: no snapshot given: use --snapshot PATH (a file, a folder or -)");
+        err("rbx: no snapshot given: use --snapshot PATH (a file, a folder or -), or --context NAME for a live "
+            "cluster");
         code = kExitUsage;
         return std::nullopt;
     }
@@ -126,8 +132,96 @@ std::optional<std::vector<std::string>> snapshotInputs(const QCommandLineParser&
     return inputs;
 }
 
+bool isLive(const QCommandLineParser& p, const Common& c)
+{
+    return p.isSet(c.kubeconfig) || p.isSet(c.context) || p.isSet(c.live);
+}
+
+std::optional<cluster::ConnectionConfig> liveConnection(const QCommandLineParser& p, const Common& c, int& code)
+{
+    std::string error;
+    const auto source = cluster::kubeconfigSourceFromEnvironment(p.value(c.kubeconfig).toStdString());
+    const auto config = cluster::loadKubeconfig(source, &error);
+    if (!config) {
+        err("rbx: " + error);
+        code = kExitUsage;
+        return std::nullopt;
+    }
+    for (const auto& w : config->warnings)
+        err("rbx: warning: " + w);
+    auto connection = cluster::resolveContext(*config, p.value(c.context).toStdString(), &error);
+    if (!connection) {
+        err("rbx: " + error);
+        code = kExitUsage;
+        return std::nullopt;
+    }
+    for (const auto& w : connection->warnings)
+        err("rbx: " + w);
+    return connection;
+}
+
+std::shared_ptr<const Snapshot> loadLive(const QCommandLineParser& p, const Common& c, int& code,
+                                         cluster::PullResult* result)
+{
+    if (p.isSet(c.snapshot)) {
+        err("rbx: give either --snapshot or a live cluster (--kubeconfig/--context/--live), not both");
+        code = kExitUsage;
+        return nullptr;
+    }
+    const auto connection = liveConnection(p, c, code);
+    if (!connection)
+        return nullptr;
+    cluster::PullOptions options;
+    const bool tty = isatty(fileno(stderr));
+    if (tty)
+        options.progress = [](const cluster::PullProgress& pr) {
+            std::fprintf(stderr, "\r\033[Kreading %s: %zu (%d/%d resources)", pr.resource.c_str(), pr.items, pr.done,
+                         pr.total);
+            std::fflush(stderr);
+        };
+    auto pulled = cluster::pullSnapshot(*connection, options);
+    if (tty)
+        std::fputs("\r\033[K", stderr);
+    if (!pulled.ok) {
+        err("rbx: " + connection->context + ": " + pulled.error);
+        code = kExitUsage;
+        if (result)
+            *result = std::move(pulled);
+        return nullptr;
+    }
+    auto snapshot = pulled.snapshot;
+    const bool quiet = p.isSet(c.quietLoad) && !p.isSet(c.strict);
+    if (!quiet) {
+        for (const auto& cov : pulled.coverage) {
+            if (cov.state == cluster::ResourceCoverage::State::Complete
+                || cov.state == cluster::ResourceCoverage::State::NotServed)
+                continue;
+            std::string line = "rbx: warning: " + cov.resource + ": " + cluster::coverageStateName(cov.state);
+            if (!cov.forbiddenNamespaces.empty()) {
+                line += " (forbidden in";
+                for (const auto& ns : cov.forbiddenNamespaces)
+                    line += ' ' + ns;
+                line += ')';
+            }
+            err(line + "; " + cov.meaning);
+        }
+        for (const auto& d : snapshot->report.diagnostics)
+            err(d.toString());
+    }
+    if (p.isSet(c.strict) && (!pulled.complete() || !snapshot->report.diagnostics.empty())) {
+        err("rbx: the cluster could not be read in full and --strict is set");
+        code = kExitUsage;
+        return nullptr;
+    }
+    if (result)
+        *result = std::move(pulled);
+    return snapshot;
+}
+
 std::shared_ptr<const Snapshot> load(const QCommandLineParser& p, const Common& c, int& code)
 {
+    if (isLive(p, c))
+        return loadLive(p, c, code);
     const auto inputs = snapshotInputs(p, c, code);
     if (!inputs)
         return nullptr;

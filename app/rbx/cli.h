@@ -5,6 +5,8 @@
 
 #include "models/analysis/policy.h"
 #include "models/analysis/resourcecatalog.h"
+#include "models/cluster/clusterpull.h"
+#include "models/cluster/kubeconfig.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
@@ -34,6 +36,18 @@ struct Common
                                               "what loaded.")};
     QCommandLineOption quietLoad {QStringLiteral("quiet-load"),
                                   QStringLiteral("Do not print load diagnostics on stderr.")};
+    // Live clusters, read-only: instead of --snapshot, pull what is needed through a kubeconfig context.
+    QCommandLineOption kubeconfig {QStringLiteral("kubeconfig"),
+                                   QStringLiteral("Read a live cluster (read-only: GET only) through this kubeconfig, "
+                                                  "loaded alone, instead of --snapshot."),
+                                   QStringLiteral("FILE")};
+    QCommandLineOption context {QStringLiteral("context"),
+                                QStringLiteral("Read a live cluster (read-only) through this context of the "
+                                               "kubeconfig ($KUBECONFIG, else ~/.kube/config) instead of --snapshot."),
+                                QStringLiteral("NAME")};
+    QCommandLineOption live {QStringLiteral("live"),
+                             QStringLiteral("Read a live cluster (read-only) through the kubeconfig's current "
+                                            "context instead of --snapshot.")};
 };
 
 struct Identity
@@ -83,7 +97,18 @@ void addCommon(QCommandLineParser& p, const Common& c);
 bool parse(QCommandLineParser& p, const QString& command, const QStringList& args, int& code);
 [[nodiscard]] std::optional<std::vector<std::string>> snapshotInputs(const QCommandLineParser& p, const Common& c,
                                                                      int& code);
-// Loads --snapshot inputs; prints diagnostics on stderr; nullptr (and the exit code) on input errors or --strict.
+// True when --kubeconfig, --context or --live asks for a live cluster.
+[[nodiscard]] bool isLive(const QCommandLineParser& p, const Common& c);
+// The kubeconfig context of --kubeconfig/--context/--live, resolved and validated; nullopt (and exit code 2) with
+// the reason on stderr. Its warnings (insecure TLS, ...) are printed on stderr.
+[[nodiscard]] std::optional<cluster::ConnectionConfig> liveConnection(const QCommandLineParser& p, const Common& c,
+                                                                      int& code);
+// Pulls the live cluster (progress on stderr when it is a terminal); nullptr (and exit code 2) when the pull fails.
+// Coverage gaps are printed on stderr; with --strict they are fatal.
+[[nodiscard]] std::shared_ptr<const Snapshot> loadLive(const QCommandLineParser& p, const Common& c, int& code,
+                                                       cluster::PullResult* result = nullptr);
+// Loads --snapshot inputs (or the live cluster); prints diagnostics on stderr; nullptr (and the exit code) on input
+// errors or --strict.
 [[nodiscard]] std::shared_ptr<const Snapshot> load(const QCommandLineParser& p, const Common& c, int& code);
 // The subject of --as/--as-group/--sa.
 bool identity(const QCommandLineParser& p, const Identity& id, UserInfo& user, int& code);

@@ -41,7 +41,8 @@ int cmdLoad(const QStringList& args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("Load snapshots and print the load report: objects per kind, skipped "
                                                "kinds, duplicates and diagnostics (file:line:column).\n\n"
-                                               "Usage: rbx load --snapshot PATH... [-o text|json]"));
+                                               "Usage: rbx load --snapshot PATH... [-o text|json]\n"
+                                               "       rbx load --context NAME [-o text|json]"));
     Common c;
     addCommon(p, c);
     QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("text or json."),
@@ -50,10 +51,17 @@ int cmdLoad(const QStringList& args)
     int code = 0;
     if (!parse(p, QStringLiteral("load"), args, code))
         return code;
-    const auto inputs = snapshotInputs(p, c, code);
-    if (!inputs)
-        return code;
-    auto snapshot = io::loadSnapshot(*inputs);
+    std::shared_ptr<const Snapshot> snapshot;
+    if (isLive(p, c)) {
+        snapshot = loadLive(p, c, code);
+        if (!snapshot)
+            return code;
+    } else {
+        const auto inputs = snapshotInputs(p, c, code);
+        if (!inputs)
+            return code;
+        snapshot = io::loadSnapshot(*inputs);
+    }
     const auto& r = snapshot->report;
     if (p.value(output) == QLatin1String("json")) {
         QJsonObject o;
@@ -552,26 +560,35 @@ std::string mainHelp()
                        "\n"
                        "Usage: rbx COMMAND [options]\n"
                        "\n"
-                       "Commands:\n"
-                       "  can-i     Check whether a subject can do something (kubectl auth can-i, offline; --list too)\n"
-                       "  who-can   List every subject that can do something, with binding and role\n"
-                       "  matrix    Access matrix of one subject: resources x verbs, with provenance (-o table|csv|json)\n"
-                       "  review    Answer SubjectAccessReview JSON lines from stdin\n"
-                       "  load      Load snapshots and print the load report\n";
+                       "Commands:\n";
+    std::vector<std::pair<std::string, std::string>> rows {
+        {"can-i", "Check whether a subject can do something (kubectl auth can-i, offline; --list too)"},
+        {"who-can", "List every subject that can do something, with binding and role"},
+        {"matrix", "Access matrix of one subject: resources x verbs, with provenance (-o table|csv|json)"},
+        {"review", "Answer SubjectAccessReview JSON lines from stdin"},
+        {"load", "Load snapshots and print the load report"},
+    };
     auto extra = commandRegistry();
     std::sort(extra.begin(), extra.end(), [](const CommandInfo& a, const CommandInfo& b) {
         return std::string_view(a.name) < std::string_view(b.name);
     });
-    for (const auto& c : extra) {
-        std::string name = c.name;
-        name.resize(std::max<std::size_t>(name.size(), 8), ' ');
-        text += "  " + name + "  " + c.summary + '\n';
+    for (const auto& c : extra)
+        rows.emplace_back(c.name, c.summary);
+    rows.emplace_back("help CMD", "Show the help of a command (same as rbx CMD --help)");
+    std::size_t width = 0;
+    for (const auto& r : rows)
+        width = std::max(width, r.first.size());
+    for (auto& [name, summary] : rows) {
+        name.resize(width, ' ');
+        text += "  " + name + "  " + summary + '\n';
     }
-    text += "  help CMD  Show the help of a command (same as rbx CMD --help)\n"
-            "\n"
+    text += "\n"
             "Every command reads --snapshot PATH (repeatable): a YAML/JSON file (kubectl get -o yaml|json, "
             "List or multi-document), a folder (recursive; *.yaml, *.yml, *.json, also .gz), or - for stdin.\n"
             "Load diagnostics go to stderr; answers come from what loaded unless --strict.\n"
+            "Instead of --snapshot, --context NAME (or --kubeconfig FILE, or --live for the current context) reads a "
+            "live cluster, read-only: GET requests only (and SubjectAccessReview POSTs for crosscheck), Secrets as "
+            "metadata only.\n"
             "\n"
             "Exit codes: 0 success / yes, 1 no (can-i) / different (diff) / findings (--fail-on), 2 usage or input "
             "error.\n";

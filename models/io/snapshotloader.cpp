@@ -240,4 +240,13 @@ std::shared_ptr<const Snapshot> loadFromString(std::string_view data, const std:
     return builder.finish({name});
 }
 
+std::shared_ptr<Snapshot> loadBuffers(std::vector<NamedBuffer> buffers, std::vector<std::string> inputs,
+                                      const LoadOptions& options)
+{
+    SnapshotBuilder builder(options.defaultNamespace);
+    for (auto& b : buffers)
+        loadData(std::move(b.data), b.name, b.format, builder, options, {});
+    return builder.finish(std::move(inputs));
+}
+
 } // namespace rbx::io

@@ -34,6 +34,16 @@ enum class Format { Auto, Yaml, Json };
 [[nodiscard]] std::shared_ptr<const Snapshot> loadFromString(std::string_view data, const std::string& name,
                                                              Format format = Format::Auto,
                                                              const LoadOptions& options = {});
+// In-memory documents loaded as one snapshot, in order (the pages a live pull received); each name appears in
+// diagnostics and as the objects' source file.
+struct NamedBuffer
+{
+    std::string name;
+    std::string data;
+    Format format = Format::Json;
+};
+[[nodiscard]] std::shared_ptr<Snapshot> loadBuffers(std::vector<NamedBuffer> buffers, std::vector<std::string> inputs,
+                                                    const LoadOptions& options = {});
 // Files a folder contributes, in load order (sorted paths): *.yaml, *.yml, *.json and those with .gz.
 [[nodiscard]] std::vector<std::string> snapshotFilesIn(const std::string& directory);
 
