@@ -159,11 +159,15 @@ bool ApiClient::prepareCredentials(bool refresh, QString* error)
                         .arg(qs(c.context)));
     if (c.auth == AuthMethod::Exec && (refresh || !m_exec
                                        || (m_exec->expiration && *m_exec->expiration <= QDateTime::currentDateTimeUtc()))) {
+        const bool hadCert = m_exec && !m_exec->clientCertificatePem.empty();
         m_exec.reset();
         auto r = runExecPlugin(c, 60000, m_canceled);
         if (!r.credential)
             return fail(qs(r.error));
         m_exec = std::move(r.credential);
+        // Connections are reused whatever their TLS settings: a new client certificate needs new connections.
+        if (hadCert || !m_exec->clientCertificatePem.empty())
+            m_nam->clearConnectionCache();
     }
     if (c.auth == AuthMethod::TokenFile && (refresh || m_fileToken.empty())) {
         QFile f(qs(c.tokenFile));

@@ -10,7 +10,6 @@
 #include <QJsonObject>
 #include <QTimer>
 #include <QUrl>
-#include <QUrlQuery>
 
 #include <simdjson.h>
 
@@ -83,11 +82,10 @@ QString listPath(const ListSpec& spec, const std::string& ns, const std::string&
     if (!ns.empty())
         path += QStringLiteral("/namespaces/") + QString::fromLatin1(QUrl::toPercentEncoding(qs(ns)));
     path += u'/' + qs(spec.key);
-    QUrlQuery q;
-    q.addQueryItem(QStringLiteral("limit"), QString::number(limit));
+    // Built by hand: a continue token is base64 and its '+' must reach the server encoded (QUrlQuery leaves it).
+    QString query = QStringLiteral("limit=") + QString::number(limit);
     if (!cont.empty())
-        q.addQueryItem(QStringLiteral("continue"), QString::fromLatin1(QUrl::toPercentEncoding(qs(cont))));
-    QString query = q.query(QUrl::FullyEncoded);
+        query += QStringLiteral("&continue=") + QString::fromLatin1(QUrl::toPercentEncoding(qs(cont)));
     if (spec.secrets)
         query += QStringLiteral("&fieldSelector=type%3Dkubernetes.io%2Fservice-account-token");
     return path + u'?' + query;

@@ -91,11 +91,22 @@ std::vector<Request> sampleRequests(const Policy& policy, const UserInfo& user, 
             break;
         out.push_back(std::move(r));
     }
+    // Denied requests: "get" of every resource first (each resource asked at least once), then a spread of the rest.
+    std::vector<Request> primary;
+    std::vector<Request> rest;
+    for (auto& r : denied)
+        (r.resourceRequest && r.resource.verb == "get" && r.resource.subresource.empty() ? primary : rest)
+            .push_back(std::move(r));
+    for (auto& r : primary) {
+        if (out.size() >= max)
+            break;
+        out.push_back(std::move(r));
+    }
     const std::size_t room = max > out.size() ? max - out.size() : 0;
-    if (room > 0 && !denied.empty()) {
-        const double step = std::max(1.0, static_cast<double>(denied.size()) / static_cast<double>(room));
-        for (double i = 0; static_cast<std::size_t>(i) < denied.size() && out.size() < max; i += step)
-            out.push_back(denied[static_cast<std::size_t>(i)]);
+    if (room > 0 && !rest.empty()) {
+        const double step = std::max(1.0, static_cast<double>(rest.size()) / static_cast<double>(room));
+        for (double i = 0; static_cast<std::size_t>(i) < rest.size() && out.size() < max; i += step)
+            out.push_back(rest[static_cast<std::size_t>(i)]);
     }
     return out;
 }

@@ -179,7 +179,28 @@ void Kubeconfig::merge(Kubeconfig next)
         warnings.push_back(std::move(w));
 }
 
+namespace {
+Kubeconfig parseKubeconfigUnchecked(std::string_view text, const std::string& file);
+}
+
 Kubeconfig parseKubeconfig(std::string_view text, const std::string& file)
+{
+    try {
+        return parseKubeconfigUnchecked(text, file);
+    } catch (const YAML::Exception& e) {
+        // Anything yaml-cpp objects to beyond the checks above (odd node types) is still a clear error, never a crash.
+        KubeconfigError err;
+        err.file = file;
+        err.line = e.mark.line + 1;
+        err.column = e.mark.column + 1;
+        err.message = "unexpected structure: " + e.msg;
+        throw err;
+    }
+}
+
+namespace {
+
+Kubeconfig parseKubeconfigUnchecked(std::string_view text, const std::string& file)
 {
     YAML::Node root;
     try {
@@ -252,7 +273,7 @@ Kubeconfig parseKubeconfig(std::string_view text, const std::string& file)
             if (!ap.IsMap())
                 fail(file, ap, where + ".auth-provider: expected a mapping");
             e.authProvider = str(file, ap, "name", where + ".auth-provider");
-            if (const YAML::Node cfg = ap["config"]; cfg.IsMap())
+            if (const YAML::Node cfg = ap["config"]; cfg.IsDefined() && cfg.IsMap())
                 for (const auto& kv : cfg)
                     if (kv.second.IsScalar())
                         e.authProviderConfig[kv.first.as<std::string>("")] = kv.second.Scalar();
@@ -296,6 +317,8 @@ Kubeconfig parseKubeconfig(std::string_view text, const std::string& file)
     });
     return config;
 }
+
+} // namespace
 
 KubeconfigSource kubeconfigSourceFromEnvironment(const std::string& explicitPath)
 {
