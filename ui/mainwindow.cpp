@@ -3,7 +3,10 @@
 
 #include "models/io/objectyaml.h"
 #include "models/item/subjecttreemodel.h"
+#include "models/io/snapshotexport.h"
+#include "models/loader/clusterjob.h"
 #include "models/loader/snapshotjob.h"
+#include "ui/connectdialog.h"
 #include "ui/badgedelegate.h"
 #include "ui/dialogs.h"
 #include "ui/diffpage.h"
@@ -48,6 +51,7 @@ namespace rbx {
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
     , m_job(new SnapshotJob(this))
+    , m_clusterJob(new ClusterJob(this))
     , m_subjects(new SubjectTreeModel(this))
     , m_subjectProxy(new SubjectFilterProxy(this))
     , m_filter(new QLineEdit(this))
@@ -70,6 +74,7 @@ MainWindow::MainWindow(QWidget* parent)
 {
     setWindowTitle(tr("RBAC Explorer"));
     setObjectName(QStringLiteral("MainWindow"));
+    m_cancel->setObjectName(QStringLiteral("CancelButton"));
     setAcceptDrops(true);
 
     // Left: the subject navigator.
@@ -170,11 +175,25 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_job, &SnapshotJob::loaded, this, &MainWindow::setPolicy);
     connect(m_job, &SnapshotJob::canceled, this, [this] {
-        m_progress->hide();
-        m_cancel->hide();
-        for (auto* a : m_loadActions)
-            a->setEnabled(true);
+        stopBusy();
         m_status->setText(tr("Loading canceled"));
+    });
+    connect(m_cancel, &QPushButton::clicked, m_clusterJob, &ClusterJob::cancel);
+    connect(m_clusterJob, &ClusterJob::progressChanged, this, [this](int permille, const QString& stage) {
+        m_progress->setValue(permille);
+        m_status->setText(tr("Reading %1 from %2 (read-only)…").arg(stage, m_sourceLabel));
+    });
+    connect(m_clusterJob, &ClusterJob::loaded, this, &MainWindow::setClusterLoad);
+    connect(m_clusterJob, &ClusterJob::canceled, this, [this] {
+        stopBusy();
+        m_status->setText(tr("Reading the cluster canceled"));
+    });
+    connect(m_clusterJob, &ClusterJob::failed, this, [this](const QString& message) {
+        stopBusy();
+        m_status->setText(tr("Could not read the cluster"));
+        Q_EMIT clusterFailed(message);
+        if (!property("rbxNoDialogs").toBool())
+            QMessageBox::critical(this, tr("Could not read the cluster"), message);
     });
 
     createActions();
@@ -211,7 +230,27 @@ void MainWindow::createActions()
             openSnapshots({m_demoPath});
     });
     m_recentMenu = file->addMenu(tr("Open &Recent"));
-    m_loadActions = {openFiles, openFolder, demo};
+    file->addSeparator();
+    auto* connectAction = file->addAction(tr("&Connect to Cluster…"), this, [this] {
+        ConnectDialog dialog(this);
+        if (dialog.exec() == QDialog::Accepted && dialog.connection())
+            connectToCluster(*dialog.connection());
+    });
+    connectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    m_refreshAction = file->addAction(tr("Re&fresh from Cluster"), this, &MainWindow::refreshFromCluster);
+    m_refreshAction->setShortcut(QKeySequence::Refresh);
+    m_refreshAction->setEnabled(false);
+    file->addAction(tr("&Save Snapshot As…"), this, [this] {
+        if (!m_policy)
+            return;
+        const auto name = QFileDialog::getSaveFileName(this, tr("Save snapshot"), {},
+                                                       tr("JSON (*.json);;YAML (*.yaml);;Compressed JSON (*.json.gz);;"
+                                                          "Compressed YAML (*.yaml.gz)"));
+        QString error;
+        if (!name.isEmpty() && !saveSnapshotAs(name, &error))
+            QMessageBox::warning(this, tr("Save failed"), error);
+    });
+    m_loadActions = {openFiles, openFolder, demo, connectAction};
     rebuildRecentMenu();
     file->addSeparator();
     file->addAction(tr("Load &Report…"), this, &MainWindow::showLoadReport);
@@ -265,26 +304,135 @@ std::shared_ptr<const Snapshot> MainWindow::snapshot() const
     return m_policy ? m_policy->snapshotPtr() : nullptr;
 }
 
-void MainWindow::openSnapshots(const QStringList& paths)
+void MainWindow::startBusy(const QString& text)
 {
-    m_currentPaths = paths;
     m_progress->setValue(0);
     m_progress->show();
     m_cancel->show();
     for (auto* a : m_loadActions)
         a->setEnabled(false);
-    m_status->setText(tr("Loading…"));
+    m_refreshAction->setEnabled(false);
+    m_status->setText(text);
+}
+
+void MainWindow::stopBusy()
+{
+    m_progress->hide();
+    m_cancel->hide();
+    for (auto* a : m_loadActions)
+        a->setEnabled(true);
+    m_refreshAction->setEnabled(m_live.has_value());
+}
+
+void MainWindow::openSnapshots(const QStringList& paths)
+{
+    m_clusterJob->cancel();
+    m_currentPaths = paths;
+    m_pendingLive.reset();
+    m_sourceLabel = paths.join(QStringLiteral(", "));
+    startBusy(tr("Loading…"));
     m_job->start(paths);
+}
+
+void MainWindow::connectToCluster(const cluster::ConnectionConfig& connection)
+{
+    m_job->cancel();
+    // A refresh of the same context compares with what was pulled before.
+    const bool sameCluster = m_live && m_live->context == connection.context && m_live->server == connection.server;
+    auto previous = sameCluster && m_lastPull ? m_lastPull->policy : std::shared_ptr<const Policy>();
+    m_pendingLive = connection;
+    m_sourceLabel = tr("context %1").arg(QString::fromStdString(connection.context));
+    startBusy(tr("Connecting to %1 (read-only)…").arg(QString::fromStdString(connection.server)));
+    for (const auto& w : connection.warnings)
+        m_status->setText(QString::fromStdString(w));
+    m_clusterJob->start(connection, previous);
+}
+
+void MainWindow::refreshFromCluster()
+{
+    if (m_live)
+        connectToCluster(*m_live);
+}
+
+bool MainWindow::saveSnapshotAs(const QString& file, QString* error)
+{
+    if (!m_policy) {
+        if (error)
+            *error = tr("Nothing is loaded.");
+        return false;
+    }
+    std::string e;
+    if (!io::writeSnapshotFile(file.toStdString(), m_policy->snapshot(), &e)) {
+        if (error)
+            *error = QString::fromStdString(e);
+        return false;
+    }
+    m_status->setText(tr("Saved %1 (no Secret data, no credentials)").arg(file));
+    return true;
+}
+
+void MainWindow::setClusterLoad(std::shared_ptr<const ClusterLoad> load)
+{
+    m_lastPull = load;
+    m_live = m_pendingLive ? m_pendingLive : std::optional<cluster::ConnectionConfig>(load->connection);
+    m_pendingLive.reset();
+    m_currentPaths.clear();
+    setPolicy(load->policy);
+    QStringList gaps;
+    for (const auto& c : load->coverage)
+        if (c.state != cluster::ResourceCoverage::State::Complete
+            && c.state != cluster::ResourceCoverage::State::NotServed)
+            gaps << QString::fromStdString(c.resource).section(u' ', 0, 0);
+    m_status->setText(tr("Live, read-only: %1 at %2%3 — %n object(s) in %4 requests", nullptr,
+                         static_cast<int>(m_policy->snapshot().objectCount()))
+                          .arg(QString::fromStdString(load->connection.context),
+                               QString::fromStdString(load->connection.server),
+                               load->serverVersion.empty() ? QString()
+                                                           : QStringLiteral(", Kubernetes ")
+                                       + QString::fromStdString(load->serverVersion))
+                          .arg(load->requests));
+    if (!gaps.isEmpty())
+        m_reportButton->setText(tr("⚠ incomplete: %1").arg(gaps.join(QStringLiteral(", "))));
+    if (load->refreshed) {
+        if (!load->changed) {
+            m_status->setText(m_status->text() + tr(" · no changes since the last pull"));
+        } else {
+            const auto html = QString::fromStdString(load->changesHtml);
+            Q_EMIT changesShown(html);
+            if (!property("rbxNoDialogs").toBool()) {
+                auto* dialog = new QDialog(this);
+                dialog->setAttribute(Qt::WA_DeleteOnClose);
+                dialog->setWindowTitle(tr("Changes since the last pull"));
+                auto* layout = new QVBoxLayout(dialog);
+                auto* view = new QTextBrowser(dialog);
+                view->setHtml(html);
+                layout->addWidget(view);
+                dialog->resize(900, 600);
+                dialog->show();
+            }
+        }
+    }
+}
+
+QString MainWindow::statusText() const
+{
+    return m_status->text();
+}
+
+QString MainWindow::reportButtonText() const
+{
+    return m_reportButton->text();
 }
 
 void MainWindow::setPolicy(std::shared_ptr<const Policy> policy)
 {
     m_policy = std::move(policy);
-    m_progress->hide();
-    m_cancel->hide();
-    for (auto* a : m_loadActions)
-        a->setEnabled(true);
-    addRecent(m_currentPaths);
+    if (!m_currentPaths.isEmpty()) {
+        m_live.reset(); // files replace the cluster
+        m_lastPull.reset();
+        addRecent(m_currentPaths);
+    }
+    stopBusy();
     m_history.clear();
     m_historyPos = 0;
     m_hasCurrent = false;
@@ -304,12 +452,13 @@ void MainWindow::setPolicy(std::shared_ptr<const Policy> policy)
     m_yaml->clear();
     const auto& r = m_policy->snapshot().report;
     m_status->setText(tr("%n object(s) from %1", nullptr, static_cast<int>(m_policy->snapshot().objectCount()))
-                          .arg(m_currentPaths.join(QStringLiteral(", "))));
+                          .arg(m_sourceLabel));
     const auto problems = r.diagnostics.size() + m_policy->warnings().size();
     m_reportButton->setText(problems ? tr("⚠ %n load problem(s)", nullptr, static_cast<int>(problems))
                                      : tr("Load report"));
     m_reportButton->show();
-    setWindowTitle(tr("RBAC Explorer — %1").arg(m_currentPaths.join(QStringLiteral(", "))));
+    setWindowTitle(m_live || m_pendingLive ? tr("RBAC Explorer — %1 (live, read-only)").arg(m_sourceLabel)
+                                           : tr("RBAC Explorer — %1").arg(m_sourceLabel));
     // Start where a reviewer looks first: the riskiest ServiceAccount's folder stays collapsed, the tree shows all.
     m_tree->expandToDepth(0);
     Q_EMIT snapshotLoaded();
@@ -477,6 +626,7 @@ void MainWindow::rebuildRecentMenu()
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     m_job->cancel();
+    m_clusterJob->cancel();
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "models/analysis/subjects.h"
+#include "models/cluster/kubeconfig.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -23,6 +24,8 @@ class QMenu;
 namespace rbx {
 
 class SnapshotJob;
+class ClusterJob;
+struct ClusterLoad;
 class SubjectTreeModel;
 class SubjectFilterProxy;
 class OverviewPage;
@@ -47,6 +50,17 @@ public:
 
     void setDemoPath(const QString& path);
     void openSnapshots(const QStringList& paths);
+    // Live clusters, read-only: pull through a resolved kubeconfig context (File ▸ Connect to Cluster), pull it again
+    // and show what changed (File ▸ Refresh), save what was loaded as a snapshot file (File ▸ Save Snapshot As).
+    void connectToCluster(const cluster::ConnectionConfig& connection);
+    void refreshFromCluster();
+    bool saveSnapshotAs(const QString& file, QString* error = nullptr);
+    [[nodiscard]] bool isLive() const
+    {
+        return m_live.has_value();
+    }
+    [[nodiscard]] QString statusText() const;
+    [[nodiscard]] QString reportButtonText() const;
     void selectSubject(const SubjectRef& subject, bool recordHistory = true);
     void showObject(const QString& kind, const QString& ns, const QString& name);
     void showPage(Page page);
@@ -100,6 +114,8 @@ public:
 
 Q_SIGNALS:
     void snapshotLoaded();
+    void clusterFailed(const QString& message);
+    void changesShown(const QString& html);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -109,6 +125,9 @@ protected:
 private:
     void createActions();
     void setPolicy(std::shared_ptr<const Policy> policy);
+    void setClusterLoad(std::shared_ptr<const ClusterLoad> load);
+    void startBusy(const QString& text);
+    void stopBusy();
     void showCellExplanation(const QString& text, const std::vector<Grant>& grants);
     void showLoadReport();
     void quickOpen();
@@ -117,7 +136,12 @@ private:
     void updateHistoryActions();
 
     SnapshotJob* m_job;
+    ClusterJob* m_clusterJob;
     std::shared_ptr<const Policy> m_policy;
+    std::optional<cluster::ConnectionConfig> m_live; // the cluster the current policy was pulled from
+    std::shared_ptr<const ClusterLoad> m_lastPull;
+    std::optional<cluster::ConnectionConfig> m_pendingLive; // the pull under way
+    QString m_sourceLabel; // what the window title and status bar name as the source
     QString m_demoPath;
     QStringList m_currentPaths;
 
@@ -145,6 +169,7 @@ private:
     QAction* m_backAction = nullptr;
     QAction* m_forwardAction = nullptr;
     QList<QAction*> m_loadActions;
+    QAction* m_refreshAction = nullptr;
     QPointer<JwtInspector> m_inspector;
 
     std::vector<SubjectRef> m_history;

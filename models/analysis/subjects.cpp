@@ -135,7 +135,9 @@ std::vector<SubjectSummary> summarizeSubjects(const Policy& policy)
     }
     Request all;
     all.resource = {"", "*", "*", "", "*", "", ""};
+    const bool usageKnown = s.workloadsComplete();
     for (auto& e : out) {
+        e.usageKnown = usageKnown;
         all.user = userInfoOf(e.ref);
         e.clusterAdminEquivalent = policy.authorize(all).allowed;
     }

@@ -35,6 +35,7 @@ struct SubjectSummary
     std::vector<std::size_t> bindings; // bindings naming it directly
     bool clusterAdminEquivalent = false; // "*" on "*" in "*" cluster-wide
     std::vector<std::string> cloudIdentity; // workload-identity annotations (eks role-arn, GKE, Azure)
+    bool usageKnown = true; // false when pods or workloads could not be read (live pull without access)
 
     [[nodiscard]] bool automountOn() const
     {
@@ -42,7 +43,7 @@ struct SubjectSummary
     }
     [[nodiscard]] bool unused() const
     {
-        return ref.kind == SubjectKind::ServiceAccount && workloads == 0 && pods == 0;
+        return ref.kind == SubjectKind::ServiceAccount && usageKnown && workloads == 0 && pods == 0;
     }
 };
 

@@ -613,6 +613,9 @@ PullResult Puller::run()
     auto& notes = m_result.snapshot->report.notes;
     if (!m_result.serverVersion.empty())
         notes.insert(notes.begin(), "pulled from " + c.describe() + ", Kubernetes " + m_result.serverVersion);
+    for (const auto& st : m_lists)
+        if (st.cov.state != ResourceCoverage::State::Complete && st.cov.state != ResourceCoverage::State::NotServed)
+            m_result.snapshot->unreadable.push_back(st.spec.key);
     for (const auto& cov : m_result.coverage) {
         if (cov.state == ResourceCoverage::State::Complete || cov.state == ResourceCoverage::State::NotServed)
             continue;

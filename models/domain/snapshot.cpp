@@ -89,4 +89,17 @@ std::size_t Snapshot::objectCount() const
         + workloads.size() + nodes.size() + crds.size() + (tokenTracking ? 1 : 0);
 }
 
+bool Snapshot::readable(const std::string& resource) const
+{
+    return std::find(unreadable.begin(), unreadable.end(), resource) == unreadable.end();
+}
+
+bool Snapshot::workloadsComplete() const
+{
+    for (const auto* r : {"pods", "deployments", "statefulsets", "daemonsets", "replicasets", "jobs", "cronjobs"})
+        if (!readable(r))
+            return false;
+    return true;
+}
+
 } // namespace rbx

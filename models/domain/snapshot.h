@@ -57,7 +57,14 @@ struct Snapshot
     std::vector<CustomResourceDefinition> crds;
     std::vector<DiscoveredResource> discovery; // from APIResourceList documents
     std::optional<TokenTracking> tokenTracking;
+    // Resources a live pull could not read in full (403, failures), e.g. "pods": what is absent of them is unknown,
+    // not empty. Always empty for snapshots loaded from files.
+    std::vector<std::string> unreadable;
     LoadReport report;
+
+    [[nodiscard]] bool readable(const std::string& resource) const;
+    // Whether "no pod or workload runs as it" can be concluded: pods and every workload kind were read in full.
+    [[nodiscard]] bool workloadsComplete() const;
 
     [[nodiscard]] const ServiceAccount* findServiceAccount(const std::string& ns, const std::string& name) const;
     [[nodiscard]] const Role* findClusterRole(const std::string& name) const;

@@ -397,6 +397,12 @@ std::string exportSnapshot(const Snapshot& snapshot, ExportFormat format)
     std::string header = "# RBAC Explorer snapshot: what the model holds, as a kind: List (no Secret data, no status)\n";
     for (const auto& input : snapshot.report.inputs)
         header += "# from " + input + '\n';
+    if (!snapshot.unreadable.empty()) {
+        header += "# incomplete: could not read";
+        for (const auto& r : snapshot.unreadable)
+            header += ' ' + r;
+        header += " (what is absent of these is unknown, not empty)\n";
+    }
     return header + out.c_str() + '\n';
 }
 

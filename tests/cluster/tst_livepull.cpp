@@ -3,12 +3,14 @@
 // pagination with expired continue tokens, partial access, metadata-only Secrets, the read-only guarantee, cancel,
 // cross-checks, and export -> reload equality. The fake cluster serves the bundled demo snapshot.
 #include "models/analysis/policy.h"
+#include "models/analysis/subjects.h"
 #include "models/cluster/apiclient.h"
 #include "models/cluster/clusterpull.h"
 #include "models/cluster/crosscheck.h"
 #include "models/io/snapshotexport.h"
 #include "models/io/snapshotloader.h"
 
+#include "democluster.h"
 #include "testapiserver.h"
 #include "testpki.h"
 #include "testutils.h"
@@ -23,55 +25,14 @@
 
 using namespace rbx;
 using namespace rbx::cluster;
+using rbx::test::exportedItems;
+using rbx::test::kPlantedSecret;
 using rbx::test::Pki;
 using rbx::test::TestApiServer;
 
 namespace {
 
 constexpr const char* kToken = "rbx-test-bearer-0123456789abcdef";
-constexpr const char* kPlantedSecret = "UExBTlRFRC1TRUNSRVQtVkFMVUU="; // base64 of PLANTED-SECRET-VALUE
-
-struct ListTarget
-{
-    QString path;
-    QString listKind;
-    QString apiVersion;
-};
-
-// Where each kind is listed, as the API server serves it.
-std::optional<ListTarget> targetOf(const QString& kind)
-{
-    static const std::map<QString, ListTarget> map {
-        {QStringLiteral("Namespace"), {QStringLiteral("/api/v1/namespaces"), QStringLiteral("NamespaceList"), QStringLiteral("v1")}},
-        {QStringLiteral("Node"), {QStringLiteral("/api/v1/nodes"), QStringLiteral("NodeList"), QStringLiteral("v1")}},
-        {QStringLiteral("ServiceAccount"), {QStringLiteral("/api/v1/serviceaccounts"), QStringLiteral("ServiceAccountList"), QStringLiteral("v1")}},
-        {QStringLiteral("Secret"), {QStringLiteral("/api/v1/secrets"), QStringLiteral("SecretList"), QStringLiteral("v1")}},
-        {QStringLiteral("Pod"), {QStringLiteral("/api/v1/pods"), QStringLiteral("PodList"), QStringLiteral("v1")}},
-        {QStringLiteral("Role"), {QStringLiteral("/apis/rbac.authorization.k8s.io/v1/roles"), QStringLiteral("RoleList"), QStringLiteral("rbac.authorization.k8s.io/v1")}},
-        {QStringLiteral("ClusterRole"), {QStringLiteral("/apis/rbac.authorization.k8s.io/v1/clusterroles"), QStringLiteral("ClusterRoleList"), QStringLiteral("rbac.authorization.k8s.io/v1")}},
-        {QStringLiteral("RoleBinding"), {QStringLiteral("/apis/rbac.authorization.k8s.io/v1/rolebindings"), QStringLiteral("RoleBindingList"), QStringLiteral("rbac.authorization.k8s.io/v1")}},
-        {QStringLiteral("ClusterRoleBinding"), {QStringLiteral("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings"), QStringLiteral("ClusterRoleBindingList"), QStringLiteral("rbac.authorization.k8s.io/v1")}},
-        {QStringLiteral("Deployment"), {QStringLiteral("/apis/apps/v1/deployments"), QStringLiteral("DeploymentList"), QStringLiteral("apps/v1")}},
-        {QStringLiteral("StatefulSet"), {QStringLiteral("/apis/apps/v1/statefulsets"), QStringLiteral("StatefulSetList"), QStringLiteral("apps/v1")}},
-        {QStringLiteral("DaemonSet"), {QStringLiteral("/apis/apps/v1/daemonsets"), QStringLiteral("DaemonSetList"), QStringLiteral("apps/v1")}},
-        {QStringLiteral("ReplicaSet"), {QStringLiteral("/apis/apps/v1/replicasets"), QStringLiteral("ReplicaSetList"), QStringLiteral("apps/v1")}},
-        {QStringLiteral("Job"), {QStringLiteral("/apis/batch/v1/jobs"), QStringLiteral("JobList"), QStringLiteral("batch/v1")}},
-        {QStringLiteral("CronJob"), {QStringLiteral("/apis/batch/v1/cronjobs"), QStringLiteral("CronJobList"), QStringLiteral("batch/v1")}},
-        {QStringLiteral("CustomResourceDefinition"), {QStringLiteral("/apis/apiextensions.k8s.io/v1/customresourcedefinitions"), QStringLiteral("CustomResourceDefinitionList"), QStringLiteral("apiextensions.k8s.io/v1")}},
-    };
-    const auto it = map.find(kind);
-    if (it == map.end())
-        return std::nullopt;
-    return it->second;
-}
-
-QJsonArray exportedItems(const Snapshot& s)
-{
-    return QJsonDocument::fromJson(QByteArray::fromStdString(io::exportSnapshot(s, io::ExportFormat::Json)))
-        .object()
-        .value(QStringLiteral("items"))
-        .toArray();
-}
 
 // kind/ns/name -> the exported item: comparing two snapshots object by object, whatever their order.
 std::map<QString, QByteArray> byIdentity(const Snapshot& s)
@@ -137,7 +98,6 @@ private Q_SLOTS:
 
 private:
     ConnectionConfig connection(AuthMethod auth = AuthMethod::Token) const;
-    void serveDemo(TestApiServer& server, bool withSecretPayloads = true);
     std::shared_ptr<const Snapshot> expectedDemo() const;
 
     Pki m_pki;
@@ -158,97 +118,13 @@ void TestLivePull::init()
 {
     m_server = std::make_unique<TestApiServer>(m_pki);
     m_server->acceptBearer(kToken, QStringLiteral("jane"), {QStringLiteral("reviewers")});
-    serveDemo(*m_server);
+    test::serveDemo(*m_server, *m_demo);
     QVERIFY(m_server->start() > 0);
 }
 
 void TestLivePull::cleanup()
 {
     m_server.reset();
-}
-
-// The demo as a cluster: every kept kind as a list, Secrets with payloads (which must never be asked for), discovery.
-void TestLivePull::serveDemo(TestApiServer& server, bool withSecretPayloads)
-{
-    std::map<QString, QJsonArray> lists;
-    QJsonArray resourceLists;
-    for (const auto& v : exportedItems(*m_demo)) {
-        auto o = v.toObject();
-        const auto kind = o.value(QStringLiteral("kind")).toString();
-        if (kind == QLatin1String("ConfigMap")) {
-            server.addObject(QStringLiteral("/api/v1/namespaces/kube-system/configmaps/"
-                                            "kube-apiserver-legacy-service-account-token-tracking"),
-                             o);
-            continue;
-        }
-        if (kind == QLatin1String("APIResourceList")) {
-            resourceLists.append(o);
-            continue;
-        }
-        if (kind == QLatin1String("Secret") && withSecretPayloads) {
-            o[QStringLiteral("data")] = QJsonObject {{QStringLiteral("token"), QLatin1String(kPlantedSecret)},
-                                                     {QStringLiteral("ca.crt"), QLatin1String(kPlantedSecret)}};
-            auto md = o.value(QStringLiteral("metadata")).toObject();
-            auto ann = md.value(QStringLiteral("annotations")).toObject();
-            ann[QStringLiteral("kubectl.kubernetes.io/last-applied-configuration")]
-                = QStringLiteral("{\"data\":{\"token\":\"%1\"}}").arg(QLatin1String(kPlantedSecret));
-            md[QStringLiteral("annotations")] = ann;
-            md[QStringLiteral("managedFields")] = QJsonArray {QJsonObject {
-                {QStringLiteral("manager"), QStringLiteral("kube-controller-manager")},
-                {QStringLiteral("fieldsV1"), QJsonObject {{QStringLiteral("f:data"), QJsonObject {{QStringLiteral("f:token"), QJsonObject {}}}}}}}};
-            o[QStringLiteral("metadata")] = md;
-        }
-        o.remove(QStringLiteral("kind"));
-        o.remove(QStringLiteral("apiVersion"));
-        lists[kind].append(o);
-    }
-    // Kinds with no object are still served, as empty lists.
-    for (const auto* kind : {"Namespace", "Node", "ServiceAccount", "Secret", "Pod", "Role", "ClusterRole", "RoleBinding",
-                             "ClusterRoleBinding", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job",
-                             "CronJob", "CustomResourceDefinition"}) {
-        const auto t = targetOf(QLatin1String(kind));
-        server.addList(t->path, t->listKind, t->apiVersion, lists[QLatin1String(kind)]);
-    }
-    server.addObject(QStringLiteral("/version"),
-                     QJsonObject {{QStringLiteral("major"), QStringLiteral("1")},
-                                  {QStringLiteral("minor"), QStringLiteral("31")},
-                                  {QStringLiteral("gitVersion"), QStringLiteral("v1.31.4")}});
-    // Legacy discovery: /api, /apis and one group version with a custom resource and a subresource.
-    server.addObject(QStringLiteral("/api"), QJsonObject {{QStringLiteral("kind"), QStringLiteral("APIVersions")},
-                                                          {QStringLiteral("versions"), QJsonArray {QStringLiteral("v1")}}});
-    server.addObject(QStringLiteral("/api/v1"),
-                     QJsonObject {{QStringLiteral("kind"), QStringLiteral("APIResourceList")},
-                                  {QStringLiteral("apiVersion"), QStringLiteral("v1")},
-                                  {QStringLiteral("groupVersion"), QStringLiteral("v1")},
-                                  {QStringLiteral("resources"),
-                                   QJsonArray {QJsonObject {{QStringLiteral("name"), QStringLiteral("pods")},
-                                                            {QStringLiteral("singularName"), QStringLiteral("pod")},
-                                                            {QStringLiteral("namespaced"), true},
-                                                            {QStringLiteral("kind"), QStringLiteral("Pod")},
-                                                            {QStringLiteral("verbs"), QJsonArray {QStringLiteral("get"), QStringLiteral("list")}}}}}});
-    server.addObject(QStringLiteral("/apis"),
-                     QJsonObject {{QStringLiteral("kind"), QStringLiteral("APIGroupList")},
-                                  {QStringLiteral("groups"),
-                                   QJsonArray {QJsonObject {{QStringLiteral("name"), QStringLiteral("widgets.example.com")},
-                                                            {QStringLiteral("preferredVersion"),
-                                                             QJsonObject {{QStringLiteral("groupVersion"), QStringLiteral("widgets.example.com/v1")},
-                                                                          {QStringLiteral("version"), QStringLiteral("v1")}}}}}}});
-    server.addObject(QStringLiteral("/apis/widgets.example.com/v1"),
-                     QJsonObject {{QStringLiteral("kind"), QStringLiteral("APIResourceList")},
-                                  {QStringLiteral("apiVersion"), QStringLiteral("v1")},
-                                  {QStringLiteral("groupVersion"), QStringLiteral("widgets.example.com/v1")},
-                                  {QStringLiteral("resources"),
-                                   QJsonArray {QJsonObject {{QStringLiteral("name"), QStringLiteral("widgets")},
-                                                            {QStringLiteral("singularName"), QStringLiteral("widget")},
-                                                            {QStringLiteral("namespaced"), true},
-                                                            {QStringLiteral("kind"), QStringLiteral("Widget")},
-                                                            {QStringLiteral("verbs"), QJsonArray {QStringLiteral("get"), QStringLiteral("create")}}},
-                                               QJsonObject {{QStringLiteral("name"), QStringLiteral("widgets/scale")},
-                                                            {QStringLiteral("singularName"), QString()},
-                                                            {QStringLiteral("namespaced"), true},
-                                                            {QStringLiteral("kind"), QStringLiteral("Scale")},
-                                                            {QStringLiteral("verbs"), QJsonArray {QStringLiteral("get"), QStringLiteral("update")}}}}}});
-    Q_UNUSED(resourceLists);
 }
 
 // What a metadata-only pull of the demo must give: the demo, but only token Secrets (the field selector) and the
@@ -576,7 +452,7 @@ void TestLivePull::partialAccess()
     m_server.reset();
     m_server = std::make_unique<TestApiServer>(m_pki);
     m_server->acceptBearer(kToken, QStringLiteral("jane"));
-    serveDemo(*m_server);
+    test::serveDemo(*m_server, *m_demo);
     m_server->forbid(QStringLiteral("/api/v1/secrets"));
     m_server->forbid(QStringLiteral("/api/v1/namespaces/kube-system/secrets"));
     m_server->forbid(QStringLiteral("/api/v1/pods"));
@@ -614,6 +490,12 @@ void TestLivePull::partialAccess()
     for (const auto& n : r.snapshot->report.notes)
         noted = noted || (n.find("pods: forbidden") == 0 && n.find("incomplete") != std::string::npos);
     QVERIFY2(noted, "the load report says what could not be read and what that means");
+    // Forbidden is not empty: no ServiceAccount is called unused when pods could not be read.
+    QCOMPARE(r.snapshot->unreadable, (std::vector<std::string> {"secrets", "pods"}));
+    QVERIFY(!r.snapshot->workloadsComplete());
+    const Policy policy(r.snapshot);
+    for (const auto& s : summarizeSubjects(policy))
+        QVERIFY2(!s.unused(), s.ref.display().c_str());
 }
 
 void TestLivePull::expiredContinueRestarts()
