@@ -338,10 +338,11 @@ int cmdRemediate(const QStringList& args)
         "--finding takes a finding ID (RULE:OBJECT, see rbx findings) or a rule ID (all its open findings); --all "
         "takes every open finding. Each finding gets its first fix unless --all-fixes, or --fix names one.\n\n"
         "-o DIR writes a kustomize overlay: DIR/kustomization.yaml, DIR/base/ (the affected objects as the snapshot "
-        "recorded them, never Secret data), DIR/patches/ (one strategic-merge or JSON patch per change, with a "
-        "header naming the finding and the reason), DIR/new/ (new objects), DIR/delete.yaml (for kubectl delete -f) "
-        "and DIR/REPORT.md. `kubectl kustomize DIR` renders the fixed objects; it uses resources, "
-        "patchesStrategicMerge and patchesJson6902 only, which kubectl 1.20 and current kubectl both read.\n"
+        "recorded them, never Secret data), DIR/patches/ (one JSON patch per changed object, with a header naming "
+        "the findings, the reasons and the kubectl patch command), DIR/new/ (new objects), DIR/delete.yaml (for "
+        "kubectl delete -f) and DIR/REPORT.md. `kubectl kustomize DIR` renders the fixed objects; it uses resources "
+        "and patchesJson6902 only, each patch's target naming kind, name and namespace, which kubectl 1.20 and "
+        "current kubectl both read and resolve alike.\n"
         "-o FILE.yaml (or .yml) writes the fixed objects, rendered, as one multi-document YAML."));
     Common c;
     addCommon(p, c);

@@ -461,11 +461,6 @@ bool isCreate(const Operation& op)
         || op.kind == Operation::Kind::CreateKyvernoPolicy;
 }
 
-bool isJson(const Operation& op)
-{
-    return op.kind == Operation::Kind::RemoveSubject;
-}
-
 std::string opText(const PlannedStep& step)
 {
     const auto& op = step.op;
@@ -497,91 +492,181 @@ std::string opText(const PlannedStep& step)
     return {};
 }
 
-// A strategic-merge patch document for the steps (same fix, same object).
-Y strategicPatch(const std::vector<const PlannedStep*>& steps)
+// The object's metadata in the snapshot, for the kinds RBAC Explorer models.
+const ObjectMeta* metaOf(const Snapshot& s, const ObjectLink& o)
 {
+    if (o.kind == "ServiceAccount") {
+        for (const auto& x : s.serviceAccounts)
+            if (x.meta.ns == o.ns && x.meta.name == o.name)
+                return &x.meta;
+        return nullptr;
+    }
+    if (o.kind == "Secret") {
+        for (const auto& x : s.secrets)
+            if (x.meta.ns == o.ns && x.meta.name == o.name)
+                return &x.meta;
+        return nullptr;
+    }
+    if (o.kind == "Role" || o.kind == "ClusterRole") {
+        for (const auto& x : s.roles)
+            if (x.cluster == (o.kind == "ClusterRole") && x.meta.name == o.name && x.meta.ns == o.ns)
+                return &x.meta;
+        return nullptr;
+    }
+    if (o.kind == "RoleBinding" || o.kind == "ClusterRoleBinding") {
+        for (const auto& x : s.bindings)
+            if (x.cluster == (o.kind == "ClusterRoleBinding") && x.meta.name == o.name && x.meta.ns == o.ns)
+                return &x.meta;
+        return nullptr;
+    }
+    for (const auto& x : s.workloads)
+        if (x.kind == o.kind && x.meta.ns == o.ns && x.meta.name == o.name)
+            return &x.meta;
+    return nullptr;
+}
+
+const Workload* workloadOf(const Snapshot& s, const ObjectLink& o)
+{
+    for (const auto& w : s.workloads)
+        if (w.kind == o.kind && w.meta.ns == o.ns && w.meta.name == o.name)
+            return &w;
+    return nullptr;
+}
+
+// A JSON Pointer (RFC 6901) from keys, escaped.
+std::string pointer(const std::vector<std::string>& keys)
+{
+    std::string out;
+    for (const auto& k : keys) {
+        out += '/';
+        for (char c : k)
+            out += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+    }
+    return out;
+}
+
+std::vector<std::string> podSpecPathTo(const std::string& kind, std::initializer_list<std::string> rest)
+{
+    auto path = podSpecPath(kind);
+    path.insert(path.end(), rest.begin(), rest.end());
+    return path;
+}
+
+Y jsonOp(const char* op, const std::string& path)
+{
+    Y y;
+    y["op"] = Y::str(op);
+    y["path"] = Y::str(path);
+    return y;
+}
+
+Y jsonOp(const char* op, const std::string& path, Y value)
+{
+    Y y = jsonOp(op, path);
+    y["value"] = std::move(value);
+    return y;
+}
+
+// The volume that replaces a legacy token Secret volume: the same files (token, ca.crt, namespace) as the
+// kube-api-access volume Kubernetes projects, with a token that expires after an hour.
+Y projectedTokenVolume(const std::string& name)
+{
+    Y v;
+    v["name"] = Y::str(name);
+    Y& projected = v["projected"];
+    projected["defaultMode"] = Y::integer(420);
+    Y sources = Y::list();
+    Y token;
+    token["serviceAccountToken"]["expirationSeconds"] = Y::integer(3600);
+    token["serviceAccountToken"]["path"] = Y::str("token");
+    sources.push(std::move(token));
+    Y ca;
+    ca["configMap"]["name"] = Y::str("kube-root-ca.crt");
+    Y item;
+    item["key"] = Y::str("ca.crt");
+    item["path"] = Y::str("ca.crt");
+    ca["configMap"]["items"] = Y::list();
+    ca["configMap"]["items"].push(std::move(item));
+    sources.push(std::move(ca));
+    Y ns;
+    Y nsItem;
+    nsItem["path"] = Y::str("namespace");
+    nsItem["fieldRef"]["apiVersion"] = Y::str("v1");
+    nsItem["fieldRef"]["fieldPath"] = Y::str("metadata.namespace");
+    ns["downwardAPI"]["items"] = Y::list();
+    ns["downwardAPI"]["items"].push(std::move(nsItem));
+    sources.push(std::move(ns));
+    projected["sources"] = std::move(sources);
+    return v;
+}
+
+// One JSON patch (RFC 6902) with every step on one object, in the plan's order. Each operation names the field it
+// changes; list elements are addressed by index, with `test` operations first that make the patch fail instead of
+// changing another element when the object differs from the snapshot.
+Y jsonPatch(const Snapshot& before, const std::vector<const PlannedStep*>& steps)
+{
+    Y ops = Y::list();
+    if (steps.empty())
+        return ops;
     const auto& target = steps.front()->op.target;
-    ObjectMeta meta;
-    meta.name = target.name;
-    meta.ns = target.ns;
-    Y y = head(steps.front()->apiVersion, target.kind, metadata(meta, false));
+    const auto* meta = metaOf(before, target);
+    bool haveAnnotations = meta && !meta->annotations.empty();
     for (const auto* step : steps) {
         const auto& op = step->op;
         switch (op.kind) {
         case Operation::Kind::SetServiceAccountAutomount:
-            y["automountServiceAccountToken"] = Y::boolean(op.flag);
+            ops.push(jsonOp("add", pointer({ "automountServiceAccountToken" }), Y::boolean(op.flag)));
             break;
         case Operation::Kind::SetPodAutomount:
-            at(y, podSpecPath(target.kind))["automountServiceAccountToken"] = Y::boolean(op.flag);
+            ops.push(jsonOp(
+                "add", pointer(podSpecPathTo(target.kind, { "automountServiceAccountToken" })), Y::boolean(op.flag)));
             break;
         case Operation::Kind::SetServiceAccountName:
-            at(y, podSpecPath(target.kind))["serviceAccountName"] = Y::str(op.value);
+            ops.push(jsonOp("add", pointer(podSpecPathTo(target.kind, { "serviceAccountName" })), Y::str(op.value)));
             break;
         case Operation::Kind::ReplaceSecretVolume: {
-            Y& volumes = at(y, podSpecPath(target.kind))["volumes"];
-            volumes.t = Y::T::Seq;
-            Y v;
-            v["name"] = Y::str(op.value);
-            v["secret"] = Y::null();
-            Y& projected = v["projected"];
-            projected["defaultMode"] = Y::integer(420);
-            Y sources = Y::list();
-            Y token;
-            token["serviceAccountToken"]["expirationSeconds"] = Y::integer(3600);
-            token["serviceAccountToken"]["path"] = Y::str("token");
-            sources.push(std::move(token));
-            Y ca;
-            ca["configMap"]["name"] = Y::str("kube-root-ca.crt");
-            Y item;
-            item["key"] = Y::str("ca.crt");
-            item["path"] = Y::str("ca.crt");
-            ca["configMap"]["items"] = Y::list();
-            ca["configMap"]["items"].push(std::move(item));
-            sources.push(std::move(ca));
-            Y ns;
-            Y nsItem;
-            nsItem["path"] = Y::str("namespace");
-            nsItem["fieldRef"]["apiVersion"] = Y::str("v1");
-            nsItem["fieldRef"]["fieldPath"] = Y::str("metadata.namespace");
-            ns["downwardAPI"]["items"] = Y::list();
-            ns["downwardAPI"]["items"].push(std::move(nsItem));
-            sources.push(std::move(ns));
-            projected["sources"] = std::move(sources);
-            volumes.push(std::move(v));
+            // Replacing a volume never moves the others, so its index is the snapshot's.
+            const auto* w = workloadOf(before, target);
+            if (!w)
+                break;
+            const auto& names = w->pod.volumeNames;
+            const auto it = std::find(names.begin(), names.end(), op.value);
+            if (it == names.end())
+                break;
+            const auto index = std::to_string(it - names.begin());
+            ops.push(
+                jsonOp("test", pointer(podSpecPathTo(target.kind, { "volumes", index, "name" })), Y::str(op.value)));
+            ops.push(jsonOp("test", pointer(podSpecPathTo(target.kind, { "volumes", index, "secret", "secretName" })),
+                Y::str(op.value2)));
+            ops.push(jsonOp(
+                "replace", pointer(podSpecPathTo(target.kind, { "volumes", index })), projectedTokenVolume(op.value)));
+            break;
+        }
+        case Operation::Kind::RemoveSubject: {
+            // The plan's index counts the subjects earlier steps removed.
+            const auto index = std::to_string(step->subjectIndex);
+            ops.push(jsonOp("test", pointer({ "subjects", index, "kind" }), Y::str(op.subject.kind)));
+            ops.push(jsonOp("test", pointer({ "subjects", index, "name" }), Y::str(op.subject.name)));
+            ops.push(jsonOp("remove", pointer({ "subjects", index })));
             break;
         }
         case Operation::Kind::ReplaceRules:
-            y["rules"] = rulesYaml(op.rules);
+            ops.push(jsonOp("add", pointer({ "rules" }), rulesYaml(op.rules)));
             break;
         case Operation::Kind::SetAnnotation:
-            y["metadata"]["annotations"][op.value] = Y::str(op.value2);
+            if (haveAnnotations) {
+                ops.push(jsonOp("add", pointer({ "metadata", "annotations", op.value }), Y::str(op.value2)));
+            } else {
+                // JSON patch cannot add a key to a map that is not there.
+                Y annotations;
+                annotations[op.value] = Y::str(op.value2);
+                ops.push(jsonOp("add", pointer({ "metadata", "annotations" }), std::move(annotations)));
+                haveAnnotations = true;
+            }
             break;
         default:
             break;
         }
-    }
-    return y;
-}
-
-Y jsonPatch(const std::vector<const PlannedStep*>& steps)
-{
-    Y ops = Y::list();
-    for (const auto* step : steps) {
-        const auto base = "/subjects/" + std::to_string(step->subjectIndex);
-        Y testKind;
-        testKind["op"] = Y::str("test");
-        testKind["path"] = Y::str(base + "/kind");
-        testKind["value"] = Y::str(step->op.subject.kind);
-        ops.push(std::move(testKind));
-        Y testName;
-        testName["op"] = Y::str("test");
-        testName["path"] = Y::str(base + "/name");
-        testName["value"] = Y::str(step->op.subject.name);
-        ops.push(std::move(testName));
-        Y remove;
-        remove["op"] = Y::str("remove");
-        remove["path"] = Y::str(base);
-        ops.push(std::move(remove));
     }
     return ops;
 }
@@ -639,43 +724,38 @@ Y createdObject(const PlannedStep& step)
 struct PatchFile
 {
     std::string path;
-    bool json = false;
-    std::vector<const PlannedStep*> steps;
+    ObjectLink target;
+    std::string apiVersion;
+    std::vector<const PlannedStep*> steps; // every step on the object, in the plan's order
 };
 
-// Groups the plan's patch steps into files: one per fix, object and patch type (JSON steps only while consecutive,
-// because their order matters).
+// One JSON patch per changed object, in the order the plan first changes them. kubectl 1.20's kustomize (v2.0.3)
+// applies the JSON patches of a kustomization in both orders and fails when the results differ, so the steps of
+// several fixes on one object must share a file: removing two subjects by index does not commute.
 std::vector<PatchFile> patchFiles(const RemediationPlan& plan)
 {
     std::vector<PatchFile> files;
     for (const auto& step : plan.steps) {
         if (isCreate(step.op))
             continue;
-        const bool json = isJson(step.op);
-        PatchFile* into = nullptr;
-        if (json) {
-            if (!files.empty() && files.back().json && files.back().steps.front()->fixId == step.fixId
-                && sameObject(files.back().steps.front()->op.target, step.op.target))
-                into = &files.back();
-        } else {
-            for (auto& f : files)
-                if (!f.json && f.steps.front()->fixId == step.fixId && sameObject(f.steps.front()->op.target, step.op.target))
-                    into = &f;
-        }
-        if (!into) {
-            files.push_back({{}, json, {}});
-            into = &files.back();
+        auto into = std::find_if(
+            files.begin(), files.end(), [&](const PatchFile& f) { return sameObject(f.target, step.op.target); });
+        if (into == files.end()) {
+            files.push_back({ {}, step.op.target, step.apiVersion, {} });
+            into = files.end() - 1;
         }
         into->steps.push_back(&step);
     }
     for (std::size_t i = 0; i < files.size(); ++i) {
         auto& f = files[i];
-        const auto& step = *f.steps.front();
-        const auto rule = step.findingId.substr(0, step.findingId.find(':'));
+        std::set<std::string> rules;
+        for (const auto* s : f.steps)
+            rules.insert(s->findingId.substr(0, s->findingId.find(':')));
+        const auto rule = rules.size() == 1 ? *rules.begin() : std::string();
         char number[24];
         std::snprintf(number, sizeof number, "%03zu", i + 1);
-        f.path = std::string("patches/") + number + '-' + slug(rule.empty() ? std::string("fix") : rule) + '-'
-            + fileName(step.op.target);
+        f.path = std::string("patches/") + number + '-' + (rule.empty() ? std::string() : slug(rule) + '-')
+            + fileName(f.target);
     }
     return files;
 }
@@ -690,25 +770,38 @@ const Finding* findingOf(const RemediationPlan& plan, const std::string& id)
 
 std::string patchCommand(const PatchFile& f)
 {
-    const auto& t = f.steps.front()->op.target;
-    return "kubectl patch " + kubectlResource(t.kind) + ' ' + t.name + nsFlag(t) + " --type "
-        + (f.json ? "json" : "strategic") + " --patch \"$(cat " + f.path + ")\"";
+    const auto& t = f.target;
+    return "kubectl patch " + kubectlResource(t.kind) + ' ' + t.name + nsFlag(t) + " --type json --patch \"$(cat "
+        + f.path + ")\"";
 }
 
 std::vector<std::string> patchHeader(const RemediationPlan& plan, const PatchFile& f)
 {
-    const auto& step = *f.steps.front();
-    const auto* finding = findingOf(plan, step.findingId);
     std::vector<std::string> h;
-    h.push_back(std::string(f.json ? "JSON patch (RFC 6902)" : "Strategic-merge patch") + " of "
-                + describe(step.op.target));
-    h.push_back("Fix " + step.fixId);
-    if (finding)
-        h.push_back("Finding " + finding->id + " (" + severityName(finding->severity) + "): " + finding->title);
-    h.push_back("Reason: " + step.reason);
+    h.push_back("JSON patch (RFC 6902) of " + describe(f.target));
+    // The fixes it carries, each with its finding, reason and changes.
+    std::vector<std::string> fixIds;
     for (const auto* s : f.steps)
-        h.push_back("Change: " + opText(*s));
-    h.push_back("It sets only the fields it changes; to apply it on its own:");
+        if (std::find(fixIds.begin(), fixIds.end(), s->fixId) == fixIds.end())
+            fixIds.push_back(s->fixId);
+    for (const auto& id : fixIds) {
+        const PlannedStep* first = nullptr;
+        for (const auto* s : f.steps)
+            if (s->fixId == id && !first)
+                first = s;
+        if (fixIds.size() > 1)
+            h.emplace_back();
+        h.push_back("Fix " + id);
+        if (const auto* finding = findingOf(plan, first->findingId))
+            h.push_back("Finding " + finding->id + " (" + severityName(finding->severity) + "): " + finding->title);
+        h.push_back("Reason: " + first->reason);
+        for (const auto* s : f.steps)
+            if (s->fixId == id)
+                h.push_back("Change: " + opText(*s));
+    }
+    if (fixIds.size() > 1)
+        h.emplace_back();
+    h.push_back("It changes only these fields; to apply it on its own:");
     h.push_back("  " + patchCommand(f));
     return h;
 }
@@ -717,20 +810,8 @@ std::vector<std::string> baseHeader(const Snapshot& s, const ObjectLink& o)
 {
     std::vector<std::string> h {"Base: " + describe(o) + " as the snapshot recorded it"};
     SourceRef src;
-    for (const auto& x : s.serviceAccounts)
-        if (o.kind == "ServiceAccount" && x.meta.ns == o.ns && x.meta.name == o.name)
-            src = x.meta.source;
-    for (const auto& x : s.roles)
-        if ((o.kind == "Role" || o.kind == "ClusterRole") && x.cluster == (o.kind == "ClusterRole") && x.meta.name == o.name
-            && x.meta.ns == o.ns)
-            src = x.meta.source;
-    for (const auto& x : s.bindings)
-        if ((o.kind == "RoleBinding" || o.kind == "ClusterRoleBinding") && x.cluster == (o.kind == "ClusterRoleBinding")
-            && x.meta.name == o.name && x.meta.ns == o.ns)
-            src = x.meta.source;
-    for (const auto& x : s.workloads)
-        if (x.kind == o.kind && x.meta.ns == o.ns && x.meta.name == o.name)
-            src = x.meta.source;
+    if (const auto* meta = metaOf(s, o))
+        src = meta->source;
     if (!src.file.empty())
         h.back() += " (" + src.file + ':' + std::to_string(src.line) + ')';
     h.push_back("It holds what RBAC Explorer reads: metadata name, namespace, labels and annotations, and the");
@@ -771,22 +852,25 @@ std::vector<Block> report(const RemediationPlan& plan, const std::string& toolVe
                     + " deletion(s)."}});
 
     doc.push_back({Block::T::H2, {"How to review and apply"}});
-    doc.push_back({Block::T::List,
-                   {"Review: `kubectl kustomize .` renders every fixed object offline (base/ with the patches applied, "
-                    "plus new/).",
-                    "ServiceAccounts, roles and bindings are reproduced in base/ in full, so `kubectl apply -k .` "
-                    "applies them as rendered.",
-                    "Workloads: base/ holds only the pod-template fields RBAC Explorer reads, not images, probes or "
-                    "replicas. Do not client-side apply them. Either patch each workload with the `kubectl patch` "
-                    "command in its patch file (listed below), or use server-side apply, which merges by field and "
-                    "leaves fields it does not own alone: `kubectl apply -k . --server-side "
-                    "--field-manager=rbac-explorer --force-conflicts`.",
-                    "Patches that replace a legacy Secret volume remove the `secret` field; apply never removes a field "
-                    "it does not own, so use their `kubectl patch` command.",
-                    "New objects are in new/. The Kyverno ClusterPolicy needs Kyverno installed.",
-                    "After the workloads rolled out: `kubectl delete -f delete.yaml` (reviewed list below).",
-                    "base/ holds what the snapshot recorded: fields RBAC Explorer does not read are not reproduced, "
-                    "and Secret data never is. The overlay is for review and for applying the fields it changes."}});
+    doc.push_back({ Block::T::List,
+        { "Review: `kubectl kustomize .` renders every fixed object offline (base/ with the patches applied, "
+          "plus new/).",
+            "ServiceAccounts, roles and bindings are reproduced in base/ in full, so `kubectl apply -k .` "
+            "applies them as rendered.",
+            "Workloads: base/ holds only the pod-template fields RBAC Explorer reads, not images, probes or "
+            "replicas. Do not client-side apply them. Either patch each workload with the `kubectl patch` "
+            "command in its patch file (listed below), or use server-side apply, which merges by field and "
+            "leaves fields it does not own alone: `kubectl apply -k . --server-side "
+            "--field-manager=rbac-explorer --force-conflicts`.",
+            "Patches that replace a legacy Secret volume remove the `secret` field; apply never removes a field "
+            "it does not own, so use their `kubectl patch` command.",
+            "The patches are JSON patches: list elements (volumes, binding subjects) are addressed by index "
+            "behind `test` operations, so a patch fails rather than change another element when the live "
+            "object no longer matches the snapshot; take a fresh snapshot and generate the fixes again.",
+            "New objects are in new/. The Kyverno ClusterPolicy needs Kyverno installed.",
+            "After the workloads rolled out: `kubectl delete -f delete.yaml` (reviewed list below).",
+            "base/ holds what the snapshot recorded: fields RBAC Explorer does not read are not reproduced, "
+            "and Secret data never is. The overlay is for review and for applying the fields it changes." } });
 
     doc.push_back({Block::T::H2, {"Findings addressed"}});
     Block findings {Block::T::Table, {"Severity\tFinding\tWhat"}};
@@ -848,7 +932,7 @@ std::vector<Block> report(const RemediationPlan& plan, const std::string& toolVe
     } else {
         Block t {Block::T::Table, {"File\tObject\tApply on its own"}};
         for (const auto& p : patches)
-            t.lines.push_back("`" + p.path + "`\t" + describe(p.steps.front()->op.target) + "\t`" + patchCommand(p) + "`");
+            t.lines.push_back("`" + p.path + "`\t" + describe(p.target) + "\t`" + patchCommand(p) + "`");
         doc.push_back(t);
     }
     if (!created.empty()) {
@@ -969,45 +1053,43 @@ std::vector<OverlayFile> overlayFiles(const RemediationPlan& plan, const std::st
     }
 
     // kustomization.yaml. kubectl 1.20's kustomize (v2.0.3) rewrites the text "patches" followed by a colon to the
-    // strategic-merge field before parsing, so that text must not appear in this file, not even in a comment.
+    // strategic-merge field before parsing, so that text must not appear in this file, not even in a comment. It
+    // also matches strategic-merge patches to objects by kind and name alone, which is ambiguous as soon as the
+    // overlay holds same-named objects of several namespaces (every namespace's default ServiceAccount): so every
+    // patch is a JSON patch whose target names group, version, kind, name and namespace, which both it and current
+    // kustomize resolve exactly.
     Y k;
     k["apiVersion"] = Y::str("kustomize.config.k8s.io/v1beta1");
     k["kind"] = Y::str("Kustomization");
     k["resources"] = Y::strings(resources);
-    Y smp = Y::list(), json = Y::list();
+    Y json = Y::list();
     for (const auto& p : patches) {
-        if (!p.json) {
-            smp.push(Y::str(p.path));
-            continue;
-        }
-        const auto& t = p.steps.front()->op.target;
-        const auto apiVersion = p.steps.front()->apiVersion;
         Y e;
         Y& target = e["target"];
-        if (!groupOf(apiVersion).empty())
-            target["group"] = Y::str(groupOf(apiVersion));
-        target["version"] = Y::str(versionOf(apiVersion));
-        target["kind"] = Y::str(t.kind);
-        target["name"] = Y::str(t.name);
-        if (!t.ns.empty())
-            target["namespace"] = Y::str(t.ns);
+        if (!groupOf(p.apiVersion).empty())
+            target["group"] = Y::str(groupOf(p.apiVersion));
+        target["version"] = Y::str(versionOf(p.apiVersion));
+        target["kind"] = Y::str(p.target.kind);
+        target["name"] = Y::str(p.target.name);
+        if (!p.target.ns.empty())
+            target["namespace"] = Y::str(p.target.ns);
         e["path"] = Y::str(p.path);
         json.push(std::move(e));
     }
-    if (!smp.seq.empty())
-        k["patchesStrategicMerge"] = std::move(smp);
     if (!json.seq.empty())
         k["patchesJson6902"] = std::move(json);
-    std::vector<std::string> kh {"Remediation overlay by RBAC Explorer" + (toolVersion.empty() ? std::string() : " (rbx " + toolVersion + ')'),
-                                 "Review: kubectl kustomize <this folder>. Apply and delete: see REPORT.md.",
-                                 "base/ holds the affected objects as the snapshot recorded them; the files in",
-                                 "patches/ change them; new/ adds objects; delete.yaml lists objects to remove."};
+    std::vector<std::string> kh { "Remediation overlay by RBAC Explorer"
+            + (toolVersion.empty() ? std::string() : " (rbx " + toolVersion + ')'),
+        "Review: kubectl kustomize <this folder>. Apply and delete: see REPORT.md.",
+        "base/ holds the affected objects as the snapshot recorded them; the files in",
+        "patches/ change them (one JSON patch per object, its target naming the namespace);",
+        "new/ adds objects; delete.yaml lists objects to remove." };
     files.push_back({"kustomization.yaml", toYaml(k, kh)});
     for (auto& f : baseFiles)
         files.push_back(std::move(f));
     for (const auto& p : patches) {
         const auto header = patchHeader(plan, p);
-        files.push_back({p.path, p.json ? toYaml(jsonPatch(p.steps), header) : toYaml(strategicPatch(p.steps), header)});
+        files.push_back({ p.path, toYaml(jsonPatch(before, p.steps), header) });
     }
     for (auto& f : newFiles)
         files.push_back(std::move(f));

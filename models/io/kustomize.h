@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// A remediation plan as files real tools read: a kustomize overlay (kustomization.yaml with resources,
-// patchesStrategicMerge and patchesJson6902, which kubectl 1.20's kustomize and current kubectl both understand),
-// base/ with the affected objects as the snapshot recorded them, one patch file per fix and object, new objects,
-// delete.yaml for `kubectl delete -f`, and REPORT.md. Also the rendered after-state as one multi-document YAML, and
-// the report as HTML.
+// A remediation plan as files real tools read: a kustomize overlay (kustomization.yaml with resources and
+// patchesJson6902 whose targets name the namespace, which kubectl 1.20's kustomize and current kubectl both resolve
+// alike), base/ with the affected objects as the snapshot recorded them, one JSON patch per changed object (with the
+// fixes, findings and reasons in its header), new objects, delete.yaml for `kubectl delete -f`, and REPORT.md.
+// Also the rendered after-state as one multi-document YAML, and the report as HTML.
 #pragma once
 
 #include "models/analysis/remediation.h"

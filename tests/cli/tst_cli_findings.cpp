@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // rbx findings and rbx remediate end to end on the demo snapshot: table, JSON and SARIF output, --fail-on exit codes,
 // filters, the posture overview, waivers written next to the snapshot, and remediation overlays that the real kubectl
-// renders (skipped when kubectl is not on PATH).
+// renders, once per kubectl found (PATH's, and Debian's 1.20 in build/tools/, see .ci/setup; skipped when none).
+#include "kubectls.h"
 #include "testutils.h"
 
 #include <QDir>
@@ -71,6 +72,8 @@ private Q_SLOTS:
     void explain();
     void waivers();
     void remediateOverlay();
+    void remediateOverlayRenders_data();
+    void remediateOverlayRenders();
     void remediateRenderedFile();
     void remediateUsage();
     void help();
@@ -310,16 +313,102 @@ void TestCliFindings::remediateOverlay()
                  + demo())
                  .code,
              0);
-    const auto kubectl = QStandardPaths::findExecutable(QStringLiteral("kubectl"));
+    QFile k(dir + QStringLiteral("/kustomization.yaml"));
+    QVERIFY(k.open(QIODevice::ReadOnly));
+    const auto kustomization = k.readAll();
+    QVERIFY(kustomization.contains("patchesJson6902:"));
+    QVERIFY(!kustomization.contains("patchesStrategicMerge"));
+}
+
+void TestCliFindings::remediateOverlayRenders_data()
+{
+    QTest::addColumn<QString>("kubectl");
+    QTest::addColumn<QStringList>("select");
+    const std::pair<const char*, QStringList> cases[] = {
+        { "workloads",
+            { QStringLiteral("--finding"), QStringLiteral("RBX-WL-001"), QStringLiteral("--finding"),
+                QStringLiteral(
+                    "RBX-TOK-003:Secret/legacy-apps/jenkins-token-4kq9z@StatefulSet/legacy-apps/jenkins") } },
+        // Every namespace's default ServiceAccount: the same kind and name in nine namespaces.
+        { "RBX-SA-001", { QStringLiteral("--finding"), QStringLiteral("RBX-SA-001") } },
+        { "all", { QStringLiteral("--all") } },
+        { "all fixes", { QStringLiteral("--all"), QStringLiteral("--all-fixes") } },
+    };
+    for (const auto& k : rbx::test::kubectlRows())
+        for (const auto& [name, select] : cases)
+            QTest::addRow("%s: %s", qPrintable(k.name), name) << k.path << select;
+}
+
+// `kubectl kustomize DIR` renders the overlay, and the objects it renders are the ones `-o FILE.yaml` writes.
+void TestCliFindings::remediateOverlayRenders()
+{
+    QFETCH(QString, kubectl);
+    QFETCH(QStringList, select);
     if (kubectl.isEmpty())
-        QSKIP("kubectl is not on PATH");
+        QSKIP(rbx::test::kNoKubectl);
+    QTemporaryDir out;
+    const auto dir = out.filePath(QStringLiteral("overlay"));
+    const auto file = out.filePath(QStringLiteral("fixed.yaml"));
+    const auto a = run(
+        QStringList { QStringLiteral("remediate") } + select + QStringList { QStringLiteral("-o"), dir } + demo());
+    QVERIFY2(a.code == 0, a.err.constData());
+    const auto b = run(
+        QStringList { QStringLiteral("remediate") } + select + QStringList { QStringLiteral("-o"), file } + demo());
+    QVERIFY2(b.code == 0, b.err.constData());
     QProcess p;
+    p.setProcessEnvironment(rbx::test::kubectlEnvironment());
     p.start(kubectl, {QStringLiteral("kustomize"), dir});
     QVERIFY(p.waitForFinished(60000));
-    QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
-    const auto rendered = p.readAllStandardOutput();
-    QVERIFY(rendered.contains("serviceAccountName: frontend"));
-    QVERIFY(rendered.contains("serviceAccountName: hello-web"));
+    QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0, p.readAllStandardError().constData());
+    const auto rendered = rbx::test::yaml(p.readAllStandardOutput().toStdString(), "rendered.yaml");
+    QVERIFY(rendered->report.diagnostics.empty());
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const auto fixed = rbx::test::yaml(f.readAll().toStdString(), "fixed.yaml");
+    QVERIFY(fixed->report.diagnostics.empty());
+    auto sorted = [](QStringList l) {
+        l.sort();
+        return l;
+    };
+    QCOMPARE(sorted(rbx::test::objectsOf(*rendered)), sorted(rbx::test::objectsOf(*fixed)));
+    QVERIFY(!rbx::test::objectsOf(*rendered).isEmpty());
+    for (const auto& sa : rendered->serviceAccounts) {
+        const auto* other = fixed->findServiceAccount(sa.meta.ns, sa.meta.name);
+        QVERIFY(other);
+        QVERIFY2(sa.automountServiceAccountToken == other->automountServiceAccountToken, sa.meta.name.c_str());
+        if (sa.meta.name == "default" && select.contains(QStringLiteral("RBX-SA-001")))
+            QVERIFY2(sa.automountServiceAccountToken == std::optional<bool>(false), sa.meta.ns.c_str());
+    }
+    for (const auto& w : rendered->workloads) {
+        const auto other = std::find_if(fixed->workloads.begin(), fixed->workloads.end(),
+            [&](const auto& x) { return x.kind == w.kind && x.meta.ns == w.meta.ns && x.meta.name == w.meta.name; });
+        QVERIFY(other != fixed->workloads.end());
+        QCOMPARE(w.pod.serviceAccountName, other->pod.serviceAccountName);
+        QVERIFY2(w.pod.automountServiceAccountToken == other->pod.automountServiceAccountToken, w.meta.name.c_str());
+        QCOMPARE(w.pod.volumeNames, other->pod.volumeNames);
+        QCOMPARE(w.pod.secretRefs.size(), other->pod.secretRefs.size());
+        QCOMPARE(w.pod.projectedTokens.size(), other->pod.projectedTokens.size());
+    }
+    for (const auto& x : rendered->bindings) {
+        const auto other = std::find_if(fixed->bindings.begin(), fixed->bindings.end(), [&](const auto& y) {
+            return y.cluster == x.cluster && y.meta.ns == x.meta.ns && y.meta.name == x.meta.name;
+        });
+        QVERIFY(other != fixed->bindings.end());
+        QCOMPARE(x.subjects.size(), other->subjects.size());
+    }
+    for (const auto& x : rendered->roles) {
+        const auto other = std::find_if(fixed->roles.begin(), fixed->roles.end(), [&](const auto& y) {
+            return y.cluster == x.cluster && y.meta.ns == x.meta.ns && y.meta.name == x.meta.name;
+        });
+        QVERIFY(other != fixed->roles.end());
+        QVERIFY(x.rules == other->rules);
+    }
+    if (select.first() == QLatin1String("--finding") && select.contains(QStringLiteral("RBX-WL-001"))) {
+        const auto frontend = std::find_if(rendered->workloads.begin(), rendered->workloads.end(),
+            [](const auto& w) { return w.meta.name == "frontend"; });
+        QVERIFY(frontend != rendered->workloads.end());
+        QCOMPARE(frontend->pod.serviceAccountName, std::string("frontend"));
+    }
 }
 
 void TestCliFindings::remediateRenderedFile()

@@ -197,7 +197,7 @@ void TestFindingsPage::oneClickBasket()
     QVERIFY(basket->plan());
     const auto yaml = basket->yamlText();
     QVERIFY(yaml.contains(QStringLiteral("# ==== kustomization.yaml ====")));
-    QVERIFY(yaml.contains(QStringLiteral("patchesStrategicMerge")));
+    QVERIFY(yaml.contains(QStringLiteral("patchesJson6902")));
     QVERIFY(yaml.contains(QStringLiteral("automountServiceAccountToken: false")));
     QVERIFY(yaml.contains(QStringLiteral("# ==== delete.yaml ====")));
     QVERIFY(yaml.contains(QStringLiteral("name: payments-deployer")));
