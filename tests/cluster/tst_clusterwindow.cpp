@@ -232,6 +232,13 @@ void TestClusterWindow::connectPullsAndShowsPartialAccess()
     grab(&w, QStringLiteral("live-main-window.png"));
     for (const auto& q : m_server->requests())
         QCOMPARE(q.method, QByteArray("GET"));
+    // Settings keep the window and the last kubeconfig/context names, never a credential.
+    w.close();
+    QSettings settings;
+    settings.sync();
+    QFile conf(settings.fileName());
+    if (conf.open(QIODevice::ReadOnly))
+        QVERIFY(!conf.readAll().contains(kToken));
 }
 
 void TestClusterWindow::refreshShowsWhatChanged()

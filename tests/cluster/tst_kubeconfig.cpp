@@ -55,6 +55,7 @@ private Q_SLOTS:
     void execCredentialParsing();
     void execPluginEnvironment();
     void execPluginFailures();
+    void kubeconfigInSnapshotFolderNeverRuns();
 
 private:
     QString write(const QString& name, const QByteArray& text)
@@ -474,6 +475,32 @@ void TestKubeconfig::execPluginFailures()
     QVERIFY(!r.credential);
     QVERIFY2(r.error.find("did not finish") != std::string::npos, r.error.c_str());
     QVERIFY(t.elapsed() < 10000);
+}
+
+void TestKubeconfig::kubeconfigInSnapshotFolderNeverRuns()
+{
+    // A snapshot folder that carries a kubeconfig with an exec plugin: loading the folder reads it as one more
+    // (skipped) document and runs nothing.
+    QDir(m_dir.path()).mkpath(QStringLiteral("dump"));
+    const auto marker = m_dir.filePath(QStringLiteral("plugin-ran"));
+    const auto plugin = m_dir.filePath(QStringLiteral("dump/evil.sh"));
+    test::writeFile(plugin, "#!/bin/sh\ntouch '" + marker.toUtf8() + "'\n");
+    QFile::setPermissions(plugin, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    test::writeFile(m_dir.filePath(QStringLiteral("dump/kubeconfig.yaml")),
+                    simple("x", "https://x.example",
+                           "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ./evil.sh\n"
+                           "      interactiveMode: Never\n",
+                           "x"));
+    test::writeFile(m_dir.filePath(QStringLiteral("dump/sa.yaml")),
+                    "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a, namespace: n}\n");
+    const auto s = io::loadSnapshot({m_dir.filePath(QStringLiteral("dump")).toStdString()});
+    QCOMPARE(s->serviceAccounts.size(), std::size_t(1));
+    bool skipped = false;
+    for (const auto& k : s->report.skipped)
+        skipped = skipped || k.kind == "v1 Config";
+    QVERIFY2(skipped, "the kubeconfig is counted as a skipped kind");
+    QTest::qWait(200);
+    QVERIFY2(!QFileInfo::exists(marker), "nothing in a snapshot is executed");
 }
 
 QTEST_GUILESS_MAIN(TestKubeconfig)
