@@ -7,6 +7,7 @@
 #include "models/loader/clusterjob.h"
 #include "models/loader/snapshotjob.h"
 #include "ui/connectdialog.h"
+#include "ui/crosscheckdialog.h"
 #include "ui/badgedelegate.h"
 #include "ui/dialogs.h"
 #include "ui/diffpage.h"
@@ -284,6 +285,8 @@ void MainWindow::createActions()
     auto* tools = menuBar()->addMenu(tr("&Tools"));
     tools->addAction(tr("&JWT Inspector…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_J), this,
                      &MainWindow::openJwtInspector);
+    m_crossCheckAction = tools->addAction(tr("&Cross-check with Cluster…"), this, [this] { openCrossCheck(); });
+    m_crossCheckAction->setEnabled(false);
 
     auto* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About RBAC Explorer"), this, [this] {
@@ -322,6 +325,7 @@ void MainWindow::stopBusy()
     for (auto* a : m_loadActions)
         a->setEnabled(true);
     m_refreshAction->setEnabled(m_live.has_value());
+    m_crossCheckAction->setEnabled(m_live.has_value() && m_hasCurrent);
 }
 
 void MainWindow::openSnapshots(const QStringList& paths)
@@ -346,6 +350,17 @@ void MainWindow::connectToCluster(const cluster::ConnectionConfig& connection)
     for (const auto& w : connection.warnings)
         m_status->setText(QString::fromStdString(w));
     m_clusterJob->start(connection, previous);
+}
+
+CrossCheckDialog* MainWindow::openCrossCheck()
+{
+    if (!m_live || !m_policy || !m_hasCurrent)
+        return nullptr;
+    const std::string ns = !m_current.ns.empty() ? m_current.ns : (m_live->ns.empty() ? "default" : m_live->ns);
+    auto* dialog = new CrossCheckDialog(*m_live, m_policy, userInfoOf(m_current), ns, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
 }
 
 void MainWindow::refreshFromCluster()
@@ -470,6 +485,7 @@ void MainWindow::selectSubject(const SubjectRef& subject, bool recordHistory)
         return;
     m_current = subject;
     m_hasCurrent = true;
+    m_crossCheckAction->setEnabled(m_live.has_value());
     if (recordHistory) {
         m_history.resize(m_history.empty() ? 0 : m_historyPos + 1);
         m_history.push_back(subject);

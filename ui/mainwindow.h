@@ -37,6 +37,7 @@ class DiffPage;
 class TokensPage;
 class FindingsPage;
 class JwtInspector;
+class CrossCheckDialog;
 struct Grant;
 
 class MainWindow final : public QMainWindow
@@ -54,6 +55,8 @@ public:
     // and show what changed (File ▸ Refresh), save what was loaded as a snapshot file (File ▸ Save Snapshot As).
     void connectToCluster(const cluster::ConnectionConfig& connection);
     void refreshFromCluster();
+    // Tools ▸ Cross-check with Cluster for the selected subject (live only); the dialog deletes itself on close.
+    CrossCheckDialog* openCrossCheck();
     bool saveSnapshotAs(const QString& file, QString* error = nullptr);
     [[nodiscard]] bool isLive() const
     {
@@ -170,6 +173,7 @@ private:
     QAction* m_forwardAction = nullptr;
     QList<QAction*> m_loadActions;
     QAction* m_refreshAction = nullptr;
+    QAction* m_crossCheckAction = nullptr;
     QPointer<JwtInspector> m_inspector;
 
     std::vector<SubjectRef> m_history;

@@ -5,6 +5,7 @@
 #include "models/io/snapshotexport.h"
 #include "models/io/snapshotloader.h"
 #include "ui/connectdialog.h"
+#include "ui/crosscheckdialog.h"
 #include "ui/mainwindow.h"
 
 #include "testapiserver.h"
@@ -105,6 +106,7 @@ private Q_SLOTS:
     void staysResponsiveAndCancels();
     void failureIsReported();
     void saveSnapshotAs();
+    void crossCheckDialog();
 
 private:
     QString kubeconfig(const QByteArray& token = kToken, bool insecureSecond = true);
@@ -315,6 +317,47 @@ void TestClusterWindow::saveSnapshotAs()
     QFile f(file);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QVERIFY(!f.readAll().contains(kToken));
+}
+
+void TestClusterWindow::crossCheckDialog()
+{
+    // The "server" allows what RBAC allows in shop (everything on pods and deployments for shop/cart) and, like a
+    // webhook, get on nodes: exactly the nodes request disagrees.
+    m_server->setAccessReviewHandler([](const QJsonObject& spec, QString* reason) {
+        const auto ra = spec.value(QStringLiteral("resourceAttributes")).toObject();
+        const auto res = ra.value(QStringLiteral("resource")).toString();
+        const auto group = ra.value(QStringLiteral("group")).toString();
+        if (res == QLatin1String("nodes") && ra.value(QStringLiteral("verb")).toString() == QLatin1String("get")
+            && ra.value(QStringLiteral("subresource")).toString().isEmpty()) {
+            *reason = QStringLiteral("allowed by webhook");
+            return true;
+        }
+        const bool rbac = ra.value(QStringLiteral("namespace")).toString() == QLatin1String("shop")
+            && ra.value(QStringLiteral("subresource")).toString().isEmpty()
+            && ((res == QLatin1String("pods") && group.isEmpty()) || (res == QLatin1String("deployments") && group == QLatin1String("apps")));
+        *reason = rbac ? QStringLiteral("RBAC: allowed") : QString();
+        return rbac;
+    });
+    MainWindow w;
+    w.setProperty("rbxNoDialogs", true);
+    QSignalSpy loaded(&w, &MainWindow::snapshotLoaded);
+    w.connectToCluster(resolved());
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
+    QVERIFY(!w.openCrossCheck()); // nothing selected yet
+    w.selectSubject({SubjectKind::ServiceAccount, "shop", "cart"});
+    auto* dialog = w.openCrossCheck();
+    QVERIFY(dialog);
+    QSignalSpy done(dialog, &CrossCheckDialog::finished);
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 20000);
+    QVERIFY2(dialog->summary().contains(QStringLiteral("<b>1 disagreement(s)</b>")), qPrintable(dialog->summary()));
+    QCOMPARE(dialog->rowCount(), 1);
+    grab(dialog, QStringLiteral("crosscheck-dialog.png"));
+    int posts = 0;
+    for (const auto& q : m_server->requests()) {
+        QVERIFY(q.method == "GET" || q.path == QLatin1String("/apis/authorization.k8s.io/v1/subjectaccessreviews"));
+        posts += q.method == "POST" ? 1 : 0;
+    }
+    QVERIFY(posts > 50);
 }
 
 QTEST_MAIN(TestClusterWindow)
