@@ -132,6 +132,15 @@ std::optional<std::vector<std::string>> snapshotInputs(const QCommandLineParser&
     return inputs;
 }
 
+namespace {
+std::string g_contextNamespace; // set once a live context is resolved
+} // namespace
+
+std::string defaultNamespace()
+{
+    return g_contextNamespace.empty() ? std::string("default") : g_contextNamespace;
+}
+
 bool isLive(const QCommandLineParser& p, const Common& c)
 {
     return p.isSet(c.kubeconfig) || p.isSet(c.context) || p.isSet(c.live);
@@ -157,6 +166,7 @@ std::optional<cluster::ConnectionConfig> liveConnection(const QCommandLineParser
     }
     for (const auto& w : connection->warnings)
         err("rbx: " + w);
+    g_contextNamespace = connection->ns;
     return connection;
 }
 
@@ -337,7 +347,7 @@ bool target(const QCommandLineParser& p, const Scope& sc, const QStringList& pos
     if (t.allNamespaces || !resolved.namespaced)
         ra.ns.clear();
     else
-        ra.ns = p.isSet(sc.ns) ? p.value(sc.ns).toStdString() : std::string("default");
+        ra.ns = p.isSet(sc.ns) ? p.value(sc.ns).toStdString() : defaultNamespace();
     return true;
 }
 

@@ -68,7 +68,8 @@ struct Identity
 struct Scope
 {
     QCommandLineOption ns {QStringList {QStringLiteral("n"), QStringLiteral("namespace")},
-                           QStringLiteral("Namespace of the request (default: \"default\" for namespaced resources)."),
+                           QStringLiteral("Namespace of the request (default: the context's namespace when live, "
+                                          "else \"default\"; cluster-scoped resources have none)."),
                            QStringLiteral("NS")};
     QCommandLineOption all {QStringList {QStringLiteral("A"), QStringLiteral("all-namespaces")},
                             QStringLiteral("All namespaces.")};
@@ -97,6 +98,9 @@ void addCommon(QCommandLineParser& p, const Common& c);
 bool parse(QCommandLineParser& p, const QString& command, const QStringList& args, int& code);
 [[nodiscard]] std::optional<std::vector<std::string>> snapshotInputs(const QCommandLineParser& p, const Common& c,
                                                                      int& code);
+// The namespace a request goes to without -n: the live context's namespace when it sets one (as kubectl does), else
+// "default".
+[[nodiscard]] std::string defaultNamespace();
 // True when --kubeconfig, --context or --live asks for a live cluster.
 [[nodiscard]] bool isLive(const QCommandLineParser& p, const Common& c);
 // The kubeconfig context of --kubeconfig/--context/--live, resolved and validated; nullopt (and exit code 2) with

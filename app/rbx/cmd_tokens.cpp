@@ -93,6 +93,18 @@ bool loadKeys(const QStringList& files, io::KeySet& keys)
     return true;
 }
 
+// The keys a live pull read: /openid/v1/jwks and the OIDC discovery document (its issuer and algorithms). False when
+// the cluster offered no JWKS.
+bool addClusterKeys(const cluster::PullResult& pulled, io::KeySet& keys)
+{
+    if (pulled.jwks.empty())
+        return false;
+    if (!pulled.oidcDiscovery.empty())
+        keys.merge(io::parseKeySet(QByteArray::fromStdString(pulled.oidcDiscovery), "cluster OIDC discovery"));
+    keys.merge(io::parseKeySet(QByteArray::fromStdString(pulled.jwks), "cluster JWKS"));
+    return !keys.keys.empty();
+}
+
 std::vector<std::string> values(const QCommandLineParser& p, const QCommandLineOption& o)
 {
     std::vector<std::string> out;
@@ -205,6 +217,8 @@ int cmdTokens(const QStringList& args)
     Common c;
     Scope sc;
     addCommon(p, c);
+    // A filter here, not the namespace of a request: without it every namespace is listed.
+    sc.ns.setDescription(QStringLiteral("Only tokens in this namespace (default: every namespace)."));
     p.addOption(sc.ns);
     QCommandLineOption state(QStringLiteral("state"), QStringLiteral("Only tokens in this state."), QStringLiteral("STATE"));
     QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("table, json or csv."),
@@ -398,7 +412,12 @@ int cmdTokenInspect(const QStringList& args)
     if (!parseNow(p, now, when))
         return kExitUsage;
     std::shared_ptr<const Snapshot> snapshot;
-    if (p.isSet(c.snapshot)) {
+    cluster::PullResult pulled;
+    if (isLive(p, c)) {
+        snapshot = loadLive(p, c, code, &pulled);
+        if (!snapshot)
+            return code;
+    } else if (p.isSet(c.snapshot)) {
         if (p.positionalArguments().first() == QLatin1String("-") && p.values(c.snapshot).contains(QStringLiteral("-"))) {
             err("rbx token inspect: stdin cannot hold both the token and the snapshot");
             return kExitUsage;
@@ -410,6 +429,7 @@ int cmdTokenInspect(const QStringList& args)
     io::KeySet keys;
     if (!loadKeys(p.values(jwks), keys))
         return kExitUsage;
+    const bool liveKeys = !p.isSet(jwks) && addClusterKeys(pulled, keys);
     std::string error;
     const auto token = readToken(p.positionalArguments().first(), error);
     if (!token) {
@@ -424,7 +444,7 @@ int cmdTokenInspect(const QStringList& args)
     std::unique_ptr<Policy> policy;
     if (snapshot)
         policy = std::make_unique<Policy>(snapshot);
-    const auto r = inspectJwt(policy.get(), *token, p.isSet(jwks) ? &keys : nullptr, vo);
+    const auto r = inspectJwt(policy.get(), *token, p.isSet(jwks) || liveKeys ? &keys : nullptr, vo);
     if (fmt == QLatin1String("json"))
         printJson(inspectionJson(r));
     else
@@ -466,15 +486,21 @@ int cmdTokenReview(const QStringList& args)
     int code = 0;
     if (!parse(p, QStringLiteral("token review"), args, code))
         return code;
-    if (!p.isSet(jwks)) {
-        err("rbx token review: give the keys to verify with: --jwks FILE");
+    if (!p.isSet(jwks) && !isLive(p, c)) {
+        err("rbx token review: give the keys to verify with: --jwks FILE (or --context NAME to read the cluster's "
+            "JWKS)");
         return kExitUsage;
     }
     std::optional<QDateTime> when;
     if (!parseNow(p, now, when))
         return kExitUsage;
     std::shared_ptr<const Snapshot> snapshot;
-    if (p.isSet(c.snapshot)) {
+    cluster::PullResult pulled;
+    if (isLive(p, c)) {
+        snapshot = loadLive(p, c, code, &pulled);
+        if (!snapshot)
+            return code;
+    } else if (p.isSet(c.snapshot)) {
         if (p.values(c.snapshot).contains(QStringLiteral("-"))) {
             err("rbx token review: stdin carries the token; give the snapshot as a file or folder");
             return kExitUsage;
@@ -486,6 +512,10 @@ int cmdTokenReview(const QStringList& args)
     io::KeySet keys;
     if (!loadKeys(p.values(jwks), keys))
         return kExitUsage;
+    if (!p.isSet(jwks) && !addClusterKeys(pulled, keys)) {
+        err("rbx token review: the cluster's JWKS (/openid/v1/jwks) could not be read; give it with --jwks FILE");
+        return kExitUsage;
+    }
     std::string error;
     auto token = readToken(QStringLiteral("-"), error);
     if (!token) {

@@ -190,7 +190,7 @@ int cmdCanI(const QStringList& args)
         Policy policy(snapshot);
         const std::string ns = p.isSet(sc.all) ? std::string()
             : p.isSet(sc.ns)                   ? p.value(sc.ns).toStdString()
-                                               : std::string("default");
+                                               : defaultNamespace();
         const auto rows = rulesFor(policy, user, ns);
         ResourceCatalog catalog(*snapshot);
         // A RoleBinding's grant on a cluster-scoped resource has no effect (kubernetes#87955): say so.
@@ -277,6 +277,9 @@ int cmdWhoCan(const QStringList& args)
     Common c;
     Scope sc;
     addCommon(p, c);
+    sc.ns.setDescription(QStringLiteral("Namespace of the request: its RoleBindings count (default: the context's "
+                                        "namespace when live, else \"default\")."));
+    sc.all.setDescription(QStringLiteral("Every namespace: RoleBindings count each in its own namespace."));
     p.addOptions({sc.ns, sc.all, sc.subresource});
     QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("table or json."),
                               QStringLiteral("FORMAT"), QStringLiteral("table"));
@@ -449,6 +452,9 @@ int cmdMatrix(const QStringList& args)
     Identity id;
     Scope sc;
     addCommon(p, c);
+    sc.ns.setDescription(
+        QStringLiteral("Namespace of the matrix (default: the ServiceAccount's own namespace, else \"default\")."));
+    sc.all.setDescription(QStringLiteral("Cluster scope plus every namespace of the snapshot, one matrix each."));
     p.addOptions({id.as, id.asGroup, id.sa, sc.ns, sc.all});
     QCommandLineOption cluster(QStringLiteral("cluster"), QStringLiteral("Cluster scope: ClusterRoleBindings only."));
     QCommandLineOption verbsOpt(QStringLiteral("verbs"), QStringLiteral("Comma-separated verbs (default: get list watch "
