@@ -328,7 +328,8 @@ void ApiClient::send(const QByteArray& method, const QString& pathAndQuery, cons
                 const auto status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
                 if (status.isValid() && status.toInt() > 0) {
                     r.status = status.toInt();
-                    r.body = reply->readAll();
+                    if (reply->isOpen())
+                        r.body = reply->readAll();
                     r.contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
                     bool ok = false;
                     const int retry = reply->rawHeader("Retry-After").toInt(&ok);
@@ -392,6 +393,8 @@ QString ApiClient::describeTransportError(QNetworkReply* reply, const QList<QSsl
         return QStringLiteral("TLS: %1 (%2)").arg(sslErrors.front().errorString(), server);
     switch (reply->error()) {
     case QNetworkReply::ConnectionRefusedError:
+        if (!c.proxyUrl.empty())
+            break;
         return QStringLiteral("cannot reach %1: connection refused (is the server running, is the port right?)")
             .arg(server);
     case QNetworkReply::HostNotFoundError:
@@ -413,8 +416,12 @@ QString ApiClient::describeTransportError(QNetworkReply* reply, const QList<QSsl
     case QNetworkReply::ProxyTimeoutError:
         return QStringLiteral("proxy %1: %2").arg(qs(c.proxyUrl), reply->errorString());
     default:
+        if (!c.proxyUrl.empty())
+            return QStringLiteral("cannot reach %1 through proxy %2: %3")
+                .arg(server, qs(c.proxyUrl), reply->errorString());
         return QStringLiteral("cannot reach %1: %2").arg(server, reply->errorString());
     }
+    return QStringLiteral("cannot reach %1 through proxy %2: %3").arg(server, qs(c.proxyUrl), reply->errorString());
 }
 
 void ApiClient::abortAll()

@@ -16,6 +16,8 @@
 #include "testutils.h"
 
 #include <QDirIterator>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QTemporaryDir>
@@ -65,6 +67,58 @@ QString firstDifference(const std::map<QString, QByteArray>& a, const std::map<Q
     return {};
 }
 
+// An HTTP CONNECT proxy on loopback, serviced by the event loop of the thread that pulls: records every tunnel.
+class ConnectProxy : public QObject
+{
+public:
+    ConnectProxy()
+    {
+        m_server.listen(QHostAddress::LocalHost, 0);
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (auto* client = m_server.nextPendingConnection()) {
+                auto* upstream = new QTcpSocket(client);
+                auto buffer = std::make_shared<QByteArray>();
+                connect(client, &QTcpSocket::readyRead, client, [this, client, upstream, buffer] {
+                    if (upstream->state() == QAbstractSocket::ConnectedState) {
+                        upstream->write(client->readAll());
+                        return;
+                    }
+                    *buffer += client->readAll();
+                    const auto end = buffer->indexOf("\r\n\r\n");
+                    if (end < 0 || upstream->state() != QAbstractSocket::UnconnectedState)
+                        return;
+                    const auto line = buffer->left(buffer->indexOf("\r\n")).split(' ');
+                    if (line.size() < 2 || line[0] != "CONNECT") {
+                        client->write("HTTP/1.1 405 Method Not Allowed\r\n\r\n");
+                        client->disconnectFromHost();
+                        return;
+                    }
+                    tunnels << QString::fromLatin1(line[1]);
+                    const auto hostPort = line[1].split(':');
+                    const QByteArray rest = buffer->mid(end + 4);
+                    connect(upstream, &QTcpSocket::connected, client, [client, upstream, rest] {
+                        client->write("HTTP/1.1 200 Connection Established\r\n\r\n");
+                        if (!rest.isEmpty())
+                            upstream->write(rest);
+                    });
+                    connect(upstream, &QTcpSocket::readyRead, client, [client, upstream] { client->write(upstream->readAll()); });
+                    connect(upstream, &QTcpSocket::disconnected, client, [client] { client->disconnectFromHost(); });
+                    upstream->connectToHost(QString::fromLatin1(hostPort.value(0)), hostPort.value(1).toUShort());
+                });
+                connect(client, &QTcpSocket::disconnected, client, &QObject::deleteLater);
+            }
+        });
+    }
+    [[nodiscard]] quint16 port() const
+    {
+        return m_server.serverPort();
+    }
+    QStringList tunnels;
+
+private:
+    QTcpServer m_server;
+};
+
 } // namespace
 
 class TestLivePull : public QObject
@@ -95,6 +149,7 @@ private Q_SLOTS:
     void readOnlyGateRefusesBeforeSending();
     void onlyTheApiClientTalksToTheNetwork();
     void crossCheckFindsTheWebhook();
+    void throughProxyUrl();
 
 private:
     ConnectionConfig connection(AuthMethod auth = AuthMethod::Token) const;
@@ -720,6 +775,25 @@ void TestLivePull::crossCheckFindsTheWebhook()
     QVERIFY(!denied.ok);
     QVERIFY2(denied.error.find("may not") != std::string::npos || denied.error.find("does not allow") != std::string::npos,
              denied.error.c_str());
+}
+
+void TestLivePull::throughProxyUrl()
+{
+    // proxy-url: every request goes through the CONNECT tunnel, TLS still verified end to end.
+    ConnectProxy proxy;
+    QVERIFY(proxy.port() > 0);
+    auto c = connection();
+    c.proxyUrl = "http://127.0.0.1:" + std::to_string(proxy.port());
+    const auto r = pullSnapshot(c);
+    QVERIFY2(r.ok, r.error.c_str());
+    QVERIFY(!proxy.tunnels.isEmpty());
+    for (const auto& t : proxy.tunnels)
+        QCOMPARE(t, QStringLiteral("127.0.0.1:%1").arg(m_server->port()));
+    // A proxy that is not there fails plainly.
+    c.proxyUrl = "http://127.0.0.1:1";
+    const auto failed = pullSnapshot(c);
+    QVERIFY(!failed.ok);
+    QVERIFY2(failed.error.find("proxy") != std::string::npos, failed.error.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestLivePull)
