@@ -21,7 +21,9 @@
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
+#include <QTreeView>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <set>
 
@@ -64,12 +66,17 @@ DiffPage::DiffPage(QWidget* parent)
     , m_proxyA(new DiffFilterProxy(this))
     , m_proxyB(new DiffFilterProxy(this))
     , m_listModel(new DiffListModel(this))
+    , m_changesPanel(new QWidget(this))
+    , m_changesSummary(new QLabel(m_changesPanel))
+    , m_changes(new QTreeView(m_changesPanel))
+    , m_changesModel(new SnapshotDiffModel(this))
 {
     for (auto* combo : {m_subjectA, m_subjectB}) {
         combo->setEditable(true);
         combo->setInsertPolicy(QComboBox::NoInsert);
         combo->setMinimumContentsLength(24);
     }
+    m_scope->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_onlyDifferences->setChecked(true);
     m_filter->setPlaceholderText(tr("Filter resources…"));
     m_filter->setClearButtonEnabled(true);
@@ -129,13 +136,40 @@ DiffPage::DiffPage(QWidget* parent)
                                  "both. Select a changed permission to see the binding → role → rule on each side."),
                               this);
     legend->setWordWrap(true);
+    m_changes->setModel(m_changesModel);
+    m_changes->setUniformRowHeights(true);
+    m_changes->setAlternatingRowColors(true);
+    m_changes->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_changes->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_changes->setTextElideMode(Qt::ElideRight);
+    m_changes->header()->setStretchLastSection(true);
+    m_changesSummary->setWordWrap(true);
+    auto* changesLayout = new QVBoxLayout(m_changesPanel);
+    changesLayout->setContentsMargins(0, 0, 0, 0);
+    changesLayout->addWidget(new QLabel(tr("<b>Changes between the snapshots</b>"), m_changesPanel));
+    changesLayout->addWidget(m_changesSummary);
+    changesLayout->addWidget(m_changes, 1);
+    m_changesPanel->hide();
+    auto* detail = new QWidget(this);
+    auto* detailLayout = new QVBoxLayout(detail);
+    detailLayout->setContentsMargins(0, 0, 0, 0);
+    detailLayout->addWidget(m_summary);
+    detailLayout->addWidget(split, 1);
+    auto* whole = new QSplitter(Qt::Horizontal, this);
+    whole->addWidget(m_changesPanel);
+    whole->addWidget(detail);
+    whole->setStretchFactor(0, 2);
+    whole->setStretchFactor(1, 3);
+    whole->setSizes({2 * 100, 3 * 100}); // 2:3 of whatever width the page gets
+    whole->setChildrenCollapsible(false);
+    m_summary->setWordWrap(true);
+    m_source->setWordWrap(true);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top);
     layout->addLayout(second);
     layout->addWidget(m_source);
-    layout->addWidget(m_summary);
-    layout->addWidget(split, 1);
+    layout->addWidget(whole, 1);
     layout->addWidget(legend);
 
     connect(m_subjectA, &QComboBox::activated, this, &DiffPage::recompute);
@@ -155,12 +189,46 @@ DiffPage::DiffPage(QWidget* parent)
     });
     connect(same, &QPushButton::clicked, this, [this] { setOtherPolicy(nullptr); });
     connect(exportButton, &QPushButton::clicked, this, [this] {
-        const auto file = QFileDialog::getSaveFileName(this, tr("Export diff"), {},
+        // Comparing snapshots, the export is the whole-snapshot diff (every changed ServiceAccount included).
+        const bool whole = m_snapshotDiff != nullptr;
+        const auto file = QFileDialog::getSaveFileName(this, whole ? tr("Export snapshot diff") : tr("Export diff"), {},
                                                        tr("Markdown (*.md);;HTML (*.html)"));
         if (!file.isEmpty())
-            exportTo(file);
+            whole ? exportSnapshotDiffTo(file) : exportTo(file);
     });
     connect(m_job, &SnapshotJob::loaded, this, &DiffPage::setOtherPolicy);
+    connect(m_changes->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
+        if (const auto sa = m_changesModel->subjectAt(current.siblingAtColumn(0)))
+            showServiceAccount(*sa);
+    });
+    connect(&m_snapshotWatcher, &QFutureWatcher<std::shared_ptr<const SnapshotDiff>>::finished, this, [this] {
+        if (m_snapshotWatcher.property("generation").toInt() != m_generation || !m_policyB)
+            return;
+        m_snapshotDiff = m_snapshotWatcher.result();
+        m_changesModel->setDiff(m_snapshotDiff);
+        // Group titles span both columns, so they are never cut by the first column's width.
+        for (int r = 0; r < m_changesModel->rowCount(); ++r)
+            m_changes->setFirstColumnSpanned(r, {}, true);
+        m_changes->expandAll();
+        m_changes->resizeColumnToContents(SnapshotDiffModel::ItemColumn);
+        m_changes->setColumnWidth(SnapshotDiffModel::ItemColumn,
+                                  std::min(m_changes->columnWidth(SnapshotDiffModel::ItemColumn),
+                                           m_changes->viewport()->width() * 11 / 20));
+        const auto& d = *m_snapshotDiff;
+        m_changesSummary->setText(
+            d.equal() ? tr("No difference between the snapshots.")
+                      : tr("%1 ServiceAccount(s) with changed access, %2 new, %3 removed; %4 object(s) changed; "
+                           "%5 token(s); %6 new and %7 resolved finding(s). Select a ServiceAccount to see its "
+                           "matrices.")
+                            .arg(d.serviceAccounts.size())
+                            .arg(d.addedServiceAccounts.size())
+                            .arg(d.removedServiceAccounts.size())
+                            .arg(d.objects.size())
+                            .arg(d.tokens.size())
+                            .arg(d.newFindings.size())
+                            .arg(d.goneFindings.size()));
+        Q_EMIT snapshotDiffComputed();
+    });
 }
 
 DiffPage::~DiffPage() = default;
@@ -174,6 +242,7 @@ void DiffPage::setPolicy(std::shared_ptr<const Policy> policy)
 {
     m_policyA = std::move(policy);
     m_policyB.reset();
+    computeSnapshotDiff();
     m_diff.reset();
     m_modelA->setPair(nullptr);
     m_modelB->setPair(nullptr);
@@ -185,6 +254,7 @@ void DiffPage::setOtherPolicy(std::shared_ptr<const Policy> policy)
 {
     m_policyB = std::move(policy);
     fillSubjects();
+    computeSnapshotDiff();
     if (m_policyB) {
         // Comparing snapshots: the same subject on both sides by default.
         const int i = m_subjectB->findText(m_subjectA->currentText());
@@ -192,6 +262,53 @@ void DiffPage::setOtherPolicy(std::shared_ptr<const Policy> policy)
             m_subjectB->setCurrentIndex(i);
     }
     recompute();
+}
+
+void DiffPage::computeSnapshotDiff()
+{
+    const int generation = ++m_generation;
+    m_snapshotDiff.reset();
+    m_changesModel->setDiff(nullptr);
+    m_changesPanel->setVisible(m_policyA && m_policyB);
+    if (!m_policyA || !m_policyB)
+        return;
+    m_changesSummary->setText(tr("Comparing every ServiceAccount…"));
+    m_snapshotWatcher.setProperty("generation", generation);
+    m_snapshotWatcher.setFuture(QtConcurrent::run([a = m_policyA, b = m_policyB]() -> std::shared_ptr<const SnapshotDiff> {
+        return std::make_shared<const SnapshotDiff>(diffSnapshots(*a, *b));
+    }));
+}
+
+void DiffPage::selectSubject(QComboBox* combo, const SubjectRef& ref)
+{
+    int i = combo->findText(subjectText(ref));
+    if (i < 0) {
+        // A ServiceAccount only one snapshot has: still comparable (the other side has no access, no object).
+        combo->addItem(subjectText(ref), QVariant::fromValue(ref));
+        i = combo->count() - 1;
+    }
+    combo->setCurrentIndex(i);
+}
+
+void DiffPage::showServiceAccount(const SubjectRef& sa)
+{
+    selectSubject(m_subjectA, sa);
+    selectSubject(m_subjectB, sa);
+    recompute();
+}
+
+bool DiffPage::exportSnapshotDiffTo(const QString& file)
+{
+    if (!m_snapshotDiff || !m_policyB)
+        return false;
+    QFile f(file);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return false;
+    const auto md = io::snapshotDiffMarkdown(*m_policyA, *m_policyB, *m_snapshotDiff);
+    f.write(QByteArray::fromStdString(file.endsWith(QLatin1String(".html"), Qt::CaseInsensitive)
+                                          ? io::markdownToHtml(md, "RBAC Explorer snapshot diff")
+                                          : md));
+    return true;
 }
 
 void DiffPage::compareWithSnapshot(const QStringList& paths)

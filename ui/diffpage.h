@@ -5,6 +5,7 @@
 
 #include "models/analysis/diff.h"
 
+#include <QFutureWatcher>
 #include <QWidget>
 
 #include <memory>
@@ -14,12 +15,14 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QTableView;
+class QTreeView;
 
 namespace rbx {
 
 class DiffSideModel;
 class DiffFilterProxy;
 class DiffListModel;
+class SnapshotDiffModel;
 class SnapshotJob;
 
 class DiffPage final : public QWidget
@@ -48,10 +51,26 @@ public:
         return m_list;
     }
     bool exportTo(const QString& file); // .md or .html
+    // Comparing snapshots: every change between them (computed off the GUI thread), listed beside the matrices.
+    [[nodiscard]] const SnapshotDiff* snapshotDiff() const
+    {
+        return m_snapshotDiff.get();
+    }
+    [[nodiscard]] QTreeView* changesView() const
+    {
+        return m_changes;
+    }
+    [[nodiscard]] SnapshotDiffModel* changesModel() const
+    {
+        return m_changesModel;
+    }
+    void showServiceAccount(const SubjectRef& sa); // the same SA on both sides
+    bool exportSnapshotDiffTo(const QString& file); // .md or .html of the whole-snapshot diff
 
 Q_SIGNALS:
     void explained(const QString& text);
     void computed();
+    void snapshotDiffComputed();
 
 private:
     void fillSubjects();
@@ -59,6 +78,8 @@ private:
     void showScope();
     void explainRow(int row);
     [[nodiscard]] const Policy& policyB() const;
+    void computeSnapshotDiff();
+    void selectSubject(QComboBox* combo, const SubjectRef& ref);
 
     std::shared_ptr<const Policy> m_policyA;
     std::shared_ptr<const Policy> m_policyB; // nullptr: same snapshot as A
@@ -79,6 +100,13 @@ private:
     DiffFilterProxy* m_proxyA;
     DiffFilterProxy* m_proxyB;
     DiffListModel* m_listModel;
+    QWidget* m_changesPanel;
+    QLabel* m_changesSummary;
+    QTreeView* m_changes;
+    SnapshotDiffModel* m_changesModel;
+    std::shared_ptr<const SnapshotDiff> m_snapshotDiff;
+    QFutureWatcher<std::shared_ptr<const SnapshotDiff>> m_snapshotWatcher;
+    int m_generation = 0;
 };
 
 } // namespace rbx

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ui/heatmappage.h"
 
+#include "models/io/matrixexport.h"
 #include "models/item/accessmatrixmodel.h"
 #include "ui/rotatedheader.h"
 
 #include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QJsonDocument>
+#include <QPushButton>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -53,6 +58,14 @@ HeatMapPage::HeatMapPage(QWidget* parent)
     bar->addWidget(m_namespace);
     bar->addWidget(m_filter, 1);
     bar->addWidget(m_minRisk);
+    auto* exportButton = new QPushButton(tr("Export…"), this);
+    bar->addWidget(exportButton);
+    connect(exportButton, &QPushButton::clicked, this, [this] {
+        const auto file = QFileDialog::getSaveFileName(this, tr("Export heat map"), {},
+                                                       tr("CSV (*.csv);;JSON (*.json)"));
+        if (!file.isEmpty())
+            exportTo(file);
+    });
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
@@ -136,6 +149,22 @@ void HeatMapPage::recompute()
         ResourceCatalog catalog(policy->snapshot());
         return std::make_shared<HeatMap>(heatMap(*policy, summarizeSubjects(*policy), matrixRows(*policy, catalog), verbs));
     }));
+}
+
+bool HeatMapPage::exportTo(const QString& file)
+{
+    // The whole heat map, riskiest first, as `rbx matrix --all-sas -o csv|json` writes it (filters do not apply).
+    if (!m_policy || m_model->heatMap().subjects.empty())
+        return false;
+    QFile f(file);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return false;
+    const auto& heat = m_model->heatMap();
+    if (file.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
+        f.write(QJsonDocument(io::heatMapJson(heat)).toJson(QJsonDocument::Indented));
+    else
+        f.write(QByteArray::fromStdString(io::heatMapCsv(heat)));
+    return true;
 }
 
 } // namespace rbx

@@ -40,6 +40,7 @@ public:
         return m_view;
     }
     [[nodiscard]] bool isComputing() const;
+    bool exportTo(const QString& file); // .csv or .json: the whole heat map, as rbx matrix --all-sas writes it
 
 Q_SIGNALS:
     void subjectActivated(const rbx::SubjectRef& subject);

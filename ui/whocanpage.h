@@ -31,6 +31,10 @@ public:
     {
         return m_model;
     }
+    [[nodiscard]] QTableView* view() const // its model is the sorting proxy over model()
+    {
+        return m_view;
+    }
 
 Q_SIGNALS:
     void subjectActivated(const rbx::SubjectRef& subject);

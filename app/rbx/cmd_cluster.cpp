@@ -174,6 +174,8 @@ int cmdCrosscheck(const QStringList& args)
     p.addOption(id.asGroup);
     p.addOption(id.sa);
     Scope sc;
+    sc.ns.setDescription(QStringLiteral("Namespace of the sampled requests (default: the context's namespace, else "
+                                        "\"default\")."));
     p.addOption(sc.ns);
     QCommandLineOption samples(QStringLiteral("samples"), QStringLiteral("How many requests to compare (default 200)."),
                                QStringLiteral("N"), QStringLiteral("200"));

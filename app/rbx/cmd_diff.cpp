@@ -220,6 +220,24 @@ int cmdDiff(const QStringList& args)
                     rows.push_back({o.kind, o.ns.empty() ? o.name : o.ns + '/' + o.name, o.change});
                 text += table(rows);
             }
+            if (!d.tokens.empty()) {
+                text += "\nLegacy tokens:\n";
+                for (const auto& t : d.tokens)
+                    text += "  " + t.ns + '/' + t.secret + " (" + t.serviceAccount + "): " + t.text() + '\n';
+            }
+            auto findings = [&](const char* title, const std::vector<Finding>& v) {
+                if (v.empty())
+                    return;
+                text += std::string("\n") + title + ":\n";
+                std::vector<std::vector<std::string>> rows {{"SEVERITY", "RULE", "OBJECT", "FINDING"}};
+                for (const auto& f : v)
+                    rows.push_back({severityName(f.severity), f.ruleId,
+                                    f.object.kind + ' ' + (f.object.ns.empty() ? f.object.name : f.object.ns + '/' + f.object.name),
+                                    f.title});
+                text += table(rows);
+            };
+            findings("New findings", d.newFindings);
+            findings("Resolved findings", d.goneFindings);
             for (const auto& s : d.serviceAccounts)
                 text += '\n' + subjectTable(s);
         }

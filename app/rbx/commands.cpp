@@ -368,48 +368,13 @@ int heatMapCommand(const QCommandLineParser& p, const Common& c, const QString& 
         : verb == QLatin1String("any-read")              ? readVerbs()
                                                          : std::vector<std::string> {verb.toStdString()};
     const auto heat = heatMap(policy, summarizeSubjects(policy), matrixRows(policy, catalog), verbs);
-    std::vector<std::size_t> order(heat.subjects.size());
-    for (std::size_t i = 0; i < order.size(); ++i)
-        order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return heat.risk[a] > heat.risk[b]; });
-    auto label = [](const MatrixRow& r) {
-        return r.group.empty() ? r.resource : r.resource + " (" + r.group + ')';
-    };
+    const auto order = io::heatMapOrder(heat);
     if (fmt == QLatin1String("json")) {
-        QJsonArray columns;
-        for (const auto& col : heat.columns)
-            columns.append(QJsonObject {{QStringLiteral("group"), qs(col.group)}, {QStringLiteral("resource"), qs(col.resource)}});
-        QJsonArray rows;
-        for (std::size_t i : order) {
-            const auto& s = heat.subjects[i];
-            QJsonArray cells;
-            for (std::size_t col = 0; col < heat.columns.size(); ++col)
-                cells.append(QString::fromLatin1(accessName(heat.cell(i, col))));
-            rows.append(QJsonObject {{QStringLiteral("subject"), qs(s.ref.username())},
-                                     {QStringLiteral("namespace"), qs(s.ref.ns)},
-                                     {QStringLiteral("name"), qs(s.ref.name)},
-                                     {QStringLiteral("exists"), s.exists},
-                                     {QStringLiteral("clusterAdminEquivalent"), s.clusterAdminEquivalent},
-                                     {QStringLiteral("risk"), heat.risk[i]},
-                                     {QStringLiteral("cells"), cells}});
-        }
-        printJson(QJsonObject {{QStringLiteral("verbs"), jsonList(heat.verbs)},
-                               {QStringLiteral("columns"), columns},
-                               {QStringLiteral("rows"), rows}});
+        printJson(io::heatMapJson(heat));
         return kExitOk;
     }
     if (fmt == QLatin1String("csv")) {
-        std::string text = "namespace,name,risk";
-        for (const auto& col : heat.columns)
-            text += ",\"" + label(col) + '"';
-        text += '\n';
-        for (std::size_t i : order) {
-            text += heat.subjects[i].ref.ns + ',' + heat.subjects[i].ref.name + ',' + std::to_string(heat.risk[i]);
-            for (std::size_t col = 0; col < heat.columns.size(); ++col)
-                text += std::string(",") + accessName(heat.cell(i, col));
-            text += '\n';
-        }
-        out(text);
+        out(io::heatMapCsv(heat));
         return kExitOk;
     }
     std::vector<std::vector<std::string>> t {{"SERVICEACCOUNT", "RISK", "RESOURCES (yes; ~ = some names)"}};

@@ -5,10 +5,12 @@
 #pragma once
 
 #include "models/analysis/accessmatrix.h"
+#include "models/analysis/findings.h"
 #include "models/analysis/subjects.h"
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rbx {
@@ -91,18 +93,40 @@ struct ObjectChange
     std::string detail;
 };
 
+// A legacy token Secret whose state changed between the snapshots, in plain words.
+struct TokenChange
+{
+    std::string ns;
+    std::string secret;
+    std::string serviceAccount;
+    std::vector<std::string> changes; // "new legacy token (auto-generated)", "now invalid since 2024-05-01", ...
+
+    [[nodiscard]] std::string text() const; // the changes joined with "; "
+};
+
 struct SnapshotDiff
 {
     std::vector<ObjectChange> objects; // ServiceAccounts, roles, bindings, token Secrets that changed
     std::vector<SubjectDiff> serviceAccounts; // SAs whose access or structure changed (only differences)
     std::vector<std::string> addedServiceAccounts;
     std::vector<std::string> removedServiceAccounts;
+    std::vector<TokenChange> tokens; // legacy tokens added, removed or in another state
+    // Findings matched by finding id and the object they are about; each snapshot is judged at its own date.
+    std::vector<Finding> newFindings; // in `after` only
+    std::vector<Finding> goneFindings; // in `before` only
 
     [[nodiscard]] bool equal() const
     {
-        return objects.empty() && serviceAccounts.empty();
+        return objects.empty() && serviceAccounts.empty() && tokens.empty() && newFindings.empty()
+            && goneFindings.empty();
     }
 };
+
+// The token-state changes alone (also part of diffSnapshots).
+[[nodiscard]] std::vector<TokenChange> diffTokens(const Policy& before, const Policy& after);
+// The findings of `after` that `before` does not have (by id and object), and those it no longer has.
+[[nodiscard]] std::pair<std::vector<Finding>, std::vector<Finding>> diffFindings(const std::vector<Finding>& before,
+                                                                                 const std::vector<Finding>& after);
 
 // Every ServiceAccount of either snapshot compared with itself across the two; objects matched by kind/ns/name.
 [[nodiscard]] SnapshotDiff diffSnapshots(const Policy& before, const Policy& after, const DiffOptions& options = {});

@@ -183,13 +183,25 @@ Posture computePosture(const Policy& policy, const std::vector<Finding>& finding
         stale += t.stale;
         mounted += !t.referencedBy.empty();
     }
+    // Projected tokens requested for 3607 s with the API server's audiences: the JWT lives a year (extended
+    // expiration); presented after 1 h 7 s it still works and counts in serviceaccount_stale_tokens_total.
+    std::size_t extended = 0;
+    for (const auto& w : s.workloads)
+        for (const auto& pt : w.pod.projectedTokens)
+            extended += pt.expirationSeconds.value_or(3600) == 3607 && pt.audience.empty();
     posture.metrics.push_back({"Legacy tokens in use", "serviceaccount_legacy_tokens_total", inUse,
-                               "token Secrets whose kubernetes.io/legacy-token-last-used label is recent"});
-    posture.metrics.push_back({"Stale legacy tokens", "serviceaccount_stale_tokens_total", stale,
+                               "token Secrets whose kubernetes.io/legacy-token-last-used label is recent; the API "
+                               "server counts every use of a legacy token"});
+    // No API server metric counts unused legacy tokens: serviceaccount_stale_tokens_total is about projected tokens.
+    posture.metrics.push_back({"Stale legacy tokens", {}, stale,
                                "unused for " + std::to_string(options.staleDays)
                                    + " days or more, invalidated, or orphaned"});
     posture.metrics.push_back({"Legacy token Secrets", {}, tokens.size(), "type kubernetes.io/service-account-token"});
     posture.metrics.push_back({"Legacy tokens referenced by pods", {}, mounted, "volume, projected or env references"});
+    posture.metrics.push_back({"Projected tokens with extended expiration", "serviceaccount_stale_tokens_total",
+                               extended,
+                               "pods and templates requesting 3607 s: the token is valid for a year, and each use "
+                               "after 1 h 7 s counts as a stale projected token"});
     return posture;
 }
 

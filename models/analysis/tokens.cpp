@@ -155,6 +155,28 @@ std::string KubeVersion::text() const
     return t;
 }
 
+const std::vector<TokenMilestone>& upstreamTokenMilestones()
+{
+    // Feature-gate stages from kubernetes-semantics.md §0; dates are the v1.x.0 release tags.
+    static const std::vector<TokenMilestone> milestones {
+        {QDate(2022, 5, 3),
+         "v1.24 released: no more auto-generated token Secrets (LegacyServiceAccountTokenNoAutoGeneration beta, on)",
+         "v1.24", false},
+        {QDate(2022, 12, 8),
+         "v1.26 released: last-use tracking alpha (LegacyServiceAccountTokenTracking, off by default); "
+         "no auto-generation GA",
+         "v1.26", false},
+        {QDate(2023, 4, 11), "v1.27 released: last-use tracking beta, on by default", "v1.27", false},
+        {QDate(2023, 8, 15),
+         "v1.28 released: last-use tracking GA; legacy-token clean-up alpha (LegacyServiceAccountTokenCleanUp, off "
+         "by default)",
+         "v1.28", false},
+        {QDate(2023, 12, 13), "v1.29 released: legacy-token clean-up beta, on by default", "v1.29", false},
+        {QDate(2024, 4, 17), "v1.30 released: legacy-token clean-up GA", "v1.30", false},
+    };
+    return milestones;
+}
+
 ClusterTokenBehaviour behaviourOf(std::optional<KubeVersion> version)
 {
     ClusterTokenBehaviour b;
@@ -749,11 +771,7 @@ TokenInventory tokenInventory(const Policy& policy, const TokenOptions& options)
                       std::make_move_iterator(projected.end()));
 
     // Milestones: upstream releases that changed legacy tokens, then this cluster's dates.
-    inv.milestones = {
-        {QDate(2022, 5, 3), "v1.24 released: no more auto-generated token Secrets", "v1.24", false},
-        {QDate(2023, 4, 11), "v1.27 released: last-use tracking on", "v1.27", false},
-        {QDate(2023, 12, 13), "v1.29 released: legacy-token clean-up on", "v1.29", false},
-    };
+    inv.milestones = upstreamTokenMilestones();
     if (inv.trackingSince)
         inv.milestones.push_back({*inv.trackingSince, "tracking since " + isoDate(inv.trackingSince), "tracking", true});
     if (inv.firstCleanerRun && inv.cluster.cleanup)

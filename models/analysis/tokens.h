@@ -61,6 +61,10 @@ struct TokenMilestone
     bool cluster = false; // this cluster's (tracking start, first clean-up run, today) vs. an upstream release
 };
 
+// The upstream releases that changed legacy tokens, oldest first: no auto-generation (1.24), tracking alpha (1.26),
+// beta (1.27) and GA (1.28), clean-up alpha (1.28), beta (1.29) and GA (1.30).
+[[nodiscard]] const std::vector<TokenMilestone>& upstreamTokenMilestones();
+
 struct TokenOptions
 {
     std::optional<QDateTime> now; // "today": default the newest timestamp or date in the snapshot, else the clock

@@ -169,12 +169,35 @@ QJsonObject snapshotDiffJson(const Policy& before, const Policy& after, const Sn
     QJsonArray sas;
     for (const auto& s : d.serviceAccounts)
         sas.append(subjectDiffJson(before, after, s));
+    QJsonArray tokens;
+    for (const auto& t : d.tokens)
+        tokens.append(QJsonObject {{QStringLiteral("namespace"), qs(t.ns)},
+                                   {QStringLiteral("secret"), qs(t.secret)},
+                                   {QStringLiteral("serviceAccount"), qs(t.serviceAccount)},
+                                   {QStringLiteral("changes"), list(t.changes)}});
+    auto findings = [](const std::vector<Finding>& v) {
+        QJsonArray a;
+        for (const auto& f : v)
+            a.append(QJsonObject {{QStringLiteral("id"), qs(f.id)},
+                                  {QStringLiteral("ruleId"), qs(f.ruleId)},
+                                  {QStringLiteral("severity"), QString::fromLatin1(severityName(f.severity))},
+                                  {QStringLiteral("title"), qs(f.title)},
+                                  {QStringLiteral("namespace"), qs(f.ns)},
+                                  {QStringLiteral("object"), QJsonObject {{QStringLiteral("kind"), qs(f.object.kind)},
+                                                                          {QStringLiteral("namespace"), qs(f.object.ns)},
+                                                                          {QStringLiteral("name"), qs(f.object.name)}}},
+                                  {QStringLiteral("explanation"), qs(f.explanation)}});
+        return a;
+    };
     return {{QStringLiteral("before"), list(before.snapshot().report.inputs)},
             {QStringLiteral("after"), list(after.snapshot().report.inputs)},
             {QStringLiteral("equal"), d.equal()},
             {QStringLiteral("objects"), objects},
             {QStringLiteral("addedServiceAccounts"), list(d.addedServiceAccounts)},
             {QStringLiteral("removedServiceAccounts"), list(d.removedServiceAccounts)},
+            {QStringLiteral("tokens"), tokens},
+            {QStringLiteral("newFindings"), findings(d.newFindings)},
+            {QStringLiteral("goneFindings"), findings(d.goneFindings)},
             {QStringLiteral("serviceAccounts"), sas}};
 }
 
@@ -245,7 +268,7 @@ std::string snapshotDiffMarkdown(const Policy& before, const Policy& after, cons
     };
     std::string md = "# Snapshot diff\n\n- Before (A): " + inputs(before) + "\n- After (B): " + inputs(after) + "\n\n";
     if (d.equal())
-        return md + "No difference in ServiceAccounts, roles, bindings, token Secrets or access.\n";
+        return md + "No difference in ServiceAccounts, roles, bindings, token Secrets, findings or access.\n";
     if (!d.addedServiceAccounts.empty() || !d.removedServiceAccounts.empty()) {
         md += "## ServiceAccounts\n\n";
         for (const auto& s : d.addedServiceAccounts)
@@ -261,6 +284,24 @@ std::string snapshotDiffMarkdown(const Policy& before, const Policy& after, cons
                 + mdEscape(o.detail) + " |\n";
         md += '\n';
     }
+    if (!d.tokens.empty()) {
+        md += "## Legacy tokens\n\n| Secret | ServiceAccount | Change |\n|---|---|---|\n";
+        for (const auto& t : d.tokens)
+            md += "| " + t.ns + '/' + t.secret + " | " + mdEscape(t.serviceAccount) + " | " + mdEscape(t.text()) + " |\n";
+        md += '\n';
+    }
+    auto findings = [&](const char* title, const std::vector<Finding>& v) {
+        if (v.empty())
+            return;
+        md += std::string("## ") + title + "\n\n| Severity | Rule | Object | Finding |\n|---|---|---|---|\n";
+        for (const auto& f : v)
+            md += std::string("| ") + severityName(f.severity) + " | " + f.ruleId + " | "
+                + mdEscape(f.object.kind + ' ' + (f.object.ns.empty() ? f.object.name : f.object.ns + '/' + f.object.name))
+                + " | " + mdEscape(f.title) + " |\n";
+        md += '\n';
+    };
+    findings("New findings", d.newFindings);
+    findings("Resolved findings", d.goneFindings);
     for (const auto& s : d.serviceAccounts)
         md += '#' + subjectDiffMarkdown(before, after, s);
     return md;

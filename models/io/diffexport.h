@@ -14,6 +14,10 @@ namespace rbx::io {
 //  "sameAllowed","structure":{bindings,roles,tokens,workloads:{onlyA,onlyB},automount:{a,b},exists:{a,b}}}
 [[nodiscard]] QJsonObject subjectDiffJson(const Policy& policyA, const Policy& policyB, const SubjectDiff& diff,
                                           bool withSame = false); // withSame: also "same": the cells both have
+// {"before","after","equal","objects","addedServiceAccounts","removedServiceAccounts",
+//  "tokens":[{namespace,secret,serviceAccount,changes:[...]}],
+//  "newFindings"/"goneFindings":[{id,ruleId,severity,title,namespace,object:{kind,namespace,name},explanation}],
+//  "serviceAccounts":[subjectDiffJson...]}
 [[nodiscard]] QJsonObject snapshotDiffJson(const Policy& before, const Policy& after, const SnapshotDiff& diff);
 // Any JSON value as block YAML (yaml-cpp emitter), keys in JSON order.
 [[nodiscard]] std::string jsonToYaml(const QJsonValue& value);

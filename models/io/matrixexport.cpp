@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "models/io/matrixexport.h"
 
+#include <algorithm>
+
 namespace rbx::io {
 
 namespace {
@@ -115,6 +117,54 @@ QJsonObject matrixJson(const Policy& policy, const AccessMatrix& m)
     return {{QStringLiteral("subject"), qs(m.subject)},
             {QStringLiteral("namespace"), qs(m.ns)},
             {QStringLiteral("verbs"), jsonList(m.verbs)},
+            {QStringLiteral("rows"), rows}};
+}
+
+std::vector<std::size_t> heatMapOrder(const HeatMap& heat)
+{
+    std::vector<std::size_t> order(heat.subjects.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return heat.risk[a] > heat.risk[b]; });
+    return order;
+}
+
+std::string heatMapCsv(const HeatMap& heat)
+{
+    std::string text = "namespace,name,risk";
+    for (const auto& col : heat.columns)
+        text += ",\"" + (col.group.empty() ? col.resource : col.resource + " (" + col.group + ')') + '"';
+    text += '\n';
+    for (std::size_t i : heatMapOrder(heat)) {
+        text += heat.subjects[i].ref.ns + ',' + heat.subjects[i].ref.name + ',' + std::to_string(heat.risk[i]);
+        for (std::size_t col = 0; col < heat.columns.size(); ++col)
+            text += std::string(",") + accessName(heat.cell(i, col));
+        text += '\n';
+    }
+    return text;
+}
+
+QJsonObject heatMapJson(const HeatMap& heat)
+{
+    QJsonArray columns;
+    for (const auto& col : heat.columns)
+        columns.append(QJsonObject {{QStringLiteral("group"), qs(col.group)}, {QStringLiteral("resource"), qs(col.resource)}});
+    QJsonArray rows;
+    for (std::size_t i : heatMapOrder(heat)) {
+        const auto& s = heat.subjects[i];
+        QJsonArray cells;
+        for (std::size_t col = 0; col < heat.columns.size(); ++col)
+            cells.append(QString::fromLatin1(accessName(heat.cell(i, col))));
+        rows.append(QJsonObject {{QStringLiteral("subject"), qs(s.ref.username())},
+                                 {QStringLiteral("namespace"), qs(s.ref.ns)},
+                                 {QStringLiteral("name"), qs(s.ref.name)},
+                                 {QStringLiteral("exists"), s.exists},
+                                 {QStringLiteral("clusterAdminEquivalent"), s.clusterAdminEquivalent},
+                                 {QStringLiteral("risk"), heat.risk[i]},
+                                 {QStringLiteral("cells"), cells}});
+    }
+    return {{QStringLiteral("verbs"), jsonList(heat.verbs)},
+            {QStringLiteral("columns"), columns},
             {QStringLiteral("rows"), rows}};
 }
 

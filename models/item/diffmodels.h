@@ -9,6 +9,7 @@
 #include <QSortFilterProxyModel>
 
 #include <memory>
+#include <optional>
 
 namespace rbx {
 
@@ -87,6 +88,67 @@ public:
 
 private:
     std::shared_ptr<const SubjectDiff> m_diff;
+};
+
+// A whole-snapshot diff as a two-level tree: groups ("ServiceAccounts with changed access", "New ServiceAccounts",
+// "Bindings", "Roles", "Legacy tokens", "New findings", ...) holding one row per changed item. Empty groups are left
+// out. ServiceAccount rows carry their SubjectRef, so selecting one can show its side-by-side matrices.
+class SnapshotDiffModel final : public QAbstractItemModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SnapshotDiffModel)
+public:
+    enum Column { ItemColumn, ChangeColumn, ColumnCount };
+    enum Role {
+        SubjectRole = Qt::UserRole + 210, // SubjectRef of a ServiceAccount row; invalid elsewhere
+        GroupRole, // int: the Group of the row (or of the group header)
+    };
+    enum Group {
+        AccessGroup, // SAs whose access or structure changed
+        AddedServiceAccountsGroup,
+        RemovedServiceAccountsGroup,
+        ServiceAccountObjectsGroup, // ServiceAccount objects changed or recreated (automount, secrets, UID)
+        BindingsGroup,
+        RolesGroup,
+        TokensGroup,
+        NewFindingsGroup,
+        GoneFindingsGroup,
+        GroupCount
+    };
+    explicit SnapshotDiffModel(QObject* parent = nullptr);
+    ~SnapshotDiffModel() override;
+
+    void setDiff(std::shared_ptr<const SnapshotDiff> diff);
+    [[nodiscard]] const std::shared_ptr<const SnapshotDiff>& diff() const
+    {
+        return m_diff;
+    }
+    [[nodiscard]] std::optional<SubjectRef> subjectAt(const QModelIndex& index) const;
+    [[nodiscard]] QModelIndex groupIndex(Group group) const; // invalid when the group is empty
+    [[nodiscard]] static QString groupTitle(Group group);
+
+    QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
+    QModelIndex parent(const QModelIndex& child) const override;
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    struct Row
+    {
+        QString item;
+        QString change;
+        QString tooltip;
+        std::optional<SubjectRef> subject;
+    };
+    struct GroupRows
+    {
+        Group group;
+        std::vector<Row> rows;
+    };
+    std::shared_ptr<const SnapshotDiff> m_diff;
+    std::vector<GroupRows> m_groups; // non-empty groups only, in Group order
 };
 
 } // namespace rbx

@@ -141,6 +141,8 @@ private Q_SLOTS:
     void badOptionHintNamesTheCommand_data();
     void badOptionHintNamesTheCommand();
     void unknownCommand();
+    void namespaceOptionHelp_data();
+    void namespaceOptionHelp();
     void usageErrors_data();
     void usageErrors();
 
@@ -269,6 +271,46 @@ void TestCli::usageHintsNameTheCommand_data()
     QTest::addColumn<QString>("command");
     for (const char* c : {"load", "review", "can-i", "who-can", "matrix"})
         QTest::newRow(c) << QString::fromLatin1(c);
+}
+
+// What -n means differs per command (a filter, the namespace of a request, of a matrix): each help says its own.
+void TestCli::namespaceOptionHelp_data()
+{
+    QTest::addColumn<QString>("command");
+    QTest::addColumn<QString>("says");
+    QTest::addRow("tokens: a filter") << "tokens" << "Only tokens in this namespace (default: every namespace).";
+    QTest::addRow("findings: a filter") << "findings" << "Only findings about this namespace.";
+    QTest::addRow("matrix: the SA's own namespace") << "matrix" << "the ServiceAccount's own namespace";
+    QTest::addRow("can-i: the request") << "can-i" << "Namespace of the request";
+    QTest::addRow("who-can: the request") << "who-can" << "its RoleBindings count";
+    QTest::addRow("crosscheck: the sampled requests") << "crosscheck" << "Namespace of the sampled requests";
+    QTest::addRow("diff: one namespace") << "diff" << "Compare one namespace.";
+}
+
+void TestCli::namespaceOptionHelp()
+{
+    QFETCH(QString, command);
+    QFETCH(QString, says);
+    const auto r = run({command, QStringLiteral("--help")});
+    QCOMPARE(r.code, 0);
+    // The -n line and its continuation lines, joined (QCommandLineParser wraps long descriptions).
+    const auto lines = QString::fromUtf8(r.out).split(u'\n');
+    QString option;
+    for (int i = 0; i < lines.size(); ++i) {
+        if (!lines[i].trimmed().startsWith(QStringLiteral("-n, --namespace")))
+            continue;
+        option = lines[i];
+        for (int j = i + 1; j < lines.size() && lines[j].startsWith(QStringLiteral("        "))
+             && !lines[j].trimmed().startsWith(u'-');
+             ++j)
+            option += u' ' + lines[j].trimmed();
+    }
+    option = option.simplified();
+    QVERIFY2(!option.isEmpty(), r.out.constData());
+    QVERIFY2(option.contains(says), qPrintable(option));
+    // Only commands that evaluate a request in one namespace may call -n its namespace with a "default" default.
+    if (command == QLatin1String("tokens") || command == QLatin1String("findings") || command == QLatin1String("matrix"))
+        QVERIFY2(!option.contains(QStringLiteral("Namespace of the request")), qPrintable(option));
 }
 
 // The help's usage line must name the subcommand (rbx CMD), not the path of the binary: following it must work.

@@ -19,6 +19,8 @@ private Q_SLOTS:
     void formats_data();
     void formats();
     void snapshotAgainstSnapshot();
+    void findingsAndTokens_data();
+    void findingsAndTokens();
 
 private:
     struct Result
@@ -158,6 +160,129 @@ void TestCliDiff::snapshotAgainstSnapshot()
     // The same SA on both sides, and the one way it went: only gains.
     for (const auto& v : sas.first().toObject().value(QStringLiteral("cells")).toArray())
         QCOMPARE(v.toObject().value(QStringLiteral("a")).toString(), QStringLiteral("no"));
+}
+
+namespace {
+
+// Before: a ServiceAccount with a legacy token in use. After: the token is invalidated, a new one appears, and a
+// RoleBinding names a ServiceAccount that does not exist (a new finding); the default SA now mounts no token (a
+// finding gone).
+const char* kBefore = R"(apiVersion: v1
+kind: ServiceAccount
+metadata: {name: app, namespace: shop}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: default, namespace: shop}
+---
+apiVersion: v1
+kind: Secret
+type: kubernetes.io/service-account-token
+metadata:
+  name: app-token
+  namespace: shop
+  creationTimestamp: "2024-01-01T00:00:00Z"
+  labels: {kubernetes.io/legacy-token-last-used: "2024-05-01"}
+  annotations: {kubernetes.io/service-account.name: app}
+)";
+
+const char* kAfter = R"(apiVersion: v1
+kind: ServiceAccount
+metadata: {name: app, namespace: shop}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: default, namespace: shop}
+automountServiceAccountToken: false
+---
+apiVersion: v1
+kind: Secret
+type: kubernetes.io/service-account-token
+metadata:
+  name: app-token
+  namespace: shop
+  creationTimestamp: "2024-01-01T00:00:00Z"
+  labels: {kubernetes.io/legacy-token-last-used: "2024-05-01", kubernetes.io/legacy-token-invalid-since: "2025-05-02"}
+  annotations: {kubernetes.io/service-account.name: app}
+---
+apiVersion: v1
+kind: Secret
+type: kubernetes.io/service-account-token
+metadata:
+  name: app-token-2
+  namespace: shop
+  creationTimestamp: "2025-05-01T00:00:00Z"
+  annotations: {kubernetes.io/service-account.name: app}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: ghost-view, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects: [{kind: ServiceAccount, name: ghost, namespace: shop}]
+)";
+
+} // namespace
+
+void TestCliDiff::findingsAndTokens_data()
+{
+    QTest::addColumn<QString>("format");
+    QTest::addColumn<QStringList>("needles");
+    QTest::addRow("table") << "table"
+                           << QStringList {QStringLiteral("New findings:"), QStringLiteral("RBX-BND-002"),
+                                           QStringLiteral("Resolved findings:"), QStringLiteral("RBX-SA-001"),
+                                           QStringLiteral("shop/app-token (app): now invalid since 2025-05-02"),
+                                           QStringLiteral("shop/app-token-2 (app): new legacy token (manually created, "
+                                                          "never used since tracking began)")};
+    QTest::addRow("yaml") << "yaml"
+                          << QStringList {QStringLiteral("newFindings:"), QStringLiteral("ruleId: \"RBX-BND-002\""),
+                                          QStringLiteral("goneFindings:"), QStringLiteral("- \"now invalid since 2025-05-02\"")};
+    QTest::addRow("markdown") << "markdown"
+                              << QStringList {QStringLiteral("## New findings"), QStringLiteral("| RBX-BND-002 |"),
+                                              QStringLiteral("## Resolved findings"),
+                                              QStringLiteral("| shop/app-token | app | now invalid since 2025-05-02 |")};
+    QTest::addRow("html") << "html"
+                          << QStringList {QStringLiteral("<h2>New findings</h2>"), QStringLiteral("<td>RBX-BND-002</td>"),
+                                          QStringLiteral("<td>now invalid since 2025-05-02</td>")};
+}
+
+void TestCliDiff::findingsAndTokens()
+{
+    QFETCH(QString, format);
+    QFETCH(QStringList, needles);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const auto before = dir.filePath(QStringLiteral("before.yaml"));
+    const auto after = dir.filePath(QStringLiteral("after.yaml"));
+    QVERIFY(rbx::test::writeFile(before, kBefore));
+    QVERIFY(rbx::test::writeFile(after, kAfter));
+    const auto r = rbx({QStringLiteral("--snapshot=") + before, QStringLiteral("--against=") + after,
+                        QStringLiteral("-o"), format});
+    QCOMPARE(r.code, 1);
+    for (const auto& needle : needles)
+        QVERIFY2(r.out.contains(needle.toUtf8()), qPrintable(needle + QStringLiteral(" not in:\n")
+                                                             + QString::fromUtf8(r.out.left(3000))));
+    // Reversed, the new finding is gone and the gone one new.
+    const auto back = rbx({QStringLiteral("--snapshot=") + after, QStringLiteral("--against=") + before,
+                           QStringLiteral("-o"), QStringLiteral("json")});
+    QCOMPARE(back.code, 1);
+    const auto o = QJsonDocument::fromJson(back.out).object();
+    auto rules = [&](const char* key) {
+        QStringList ids;
+        for (const auto& v : o.value(QLatin1String(key)).toArray())
+            ids << v.toObject().value(QStringLiteral("ruleId")).toString();
+        return ids;
+    };
+    QVERIFY(rules("goneFindings").contains(QStringLiteral("RBX-BND-002")));
+    QVERIFY(rules("newFindings").contains(QStringLiteral("RBX-SA-001")));
+    const auto tokens = o.value(QStringLiteral("tokens")).toArray();
+    QStringList words;
+    for (const auto& t : tokens)
+        for (const auto& c : t.toObject().value(QStringLiteral("changes")).toArray())
+            words << c.toString();
+    QVERIFY2(words.contains(QStringLiteral("legacy token deleted (was never-used)")), qPrintable(words.join(u'|')));
+    QVERIFY2(words.contains(QStringLiteral("no longer invalid (the invalid-since label was removed: the token "
+                                           "authenticates again)")),
+             qPrintable(words.join(u'|')));
 }
 
 QTEST_GUILESS_MAIN(TestCliDiff)

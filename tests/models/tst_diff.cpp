@@ -95,6 +95,11 @@ private Q_SLOTS:
     void exports();
     void symmetricOnDemo_data();
     void symmetricOnDemo();
+    void newAndGoneFindings_data();
+    void newAndGoneFindings();
+    void tokenStateChanges_data();
+    void tokenStateChanges();
+    void snapshotDiffExportsFindingsAndTokens();
 };
 
 void TestDiff::sameSubjectIsEqual()
@@ -290,6 +295,187 @@ void TestDiff::symmetricOnDemo()
         QCOMPARE(ab.cells[i].whyA.empty(), ab.cells[i].a == Access::No);
     }
     QCOMPARE(ab.structure.bindings.onlyA, ba.structure.bindings.onlyB);
+}
+
+namespace {
+
+QStringList findingIds(const std::vector<Finding>& findings)
+{
+    QStringList ids;
+    for (const auto& f : findings)
+        ids << test::qs(f.id);
+    return ids;
+}
+
+// A legacy token Secret of ServiceAccount ns1/a; empty label values leave the label out.
+std::string tokenSecret(const std::string& name, const std::string& created, const std::string& lastUsed,
+                        const std::string& invalidSince = {})
+{
+    std::string labels;
+    if (!lastUsed.empty())
+        labels += "kubernetes.io/legacy-token-last-used: \"" + lastUsed + "\", ";
+    if (!invalidSince.empty())
+        labels += "kubernetes.io/legacy-token-invalid-since: \"" + invalidSince + "\", ";
+    return "\n---\napiVersion: v1\nkind: Secret\ntype: kubernetes.io/service-account-token\nmetadata: {name: " + name
+        + ", namespace: ns1, creationTimestamp: \"" + created + "T00:00:00Z\", labels: {" + labels
+        + "}, annotations: {kubernetes.io/service-account.name: a}}\n";
+}
+
+// Something dated, so that "today" of a snapshot (its newest date) moves on.
+std::string datedNamespace(const std::string& date)
+{
+    return "\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ns1, creationTimestamp: \"" + date
+        + "T00:00:00Z\"}\n";
+}
+
+} // namespace
+
+void TestDiff::newAndGoneFindings_data()
+{
+    QTest::addColumn<QString>("after"); // replacement "from=>to" applied to kBase, or "+yaml" appended
+    QTest::addColumn<QStringList>("added");
+    QTest::addColumn<QStringList>("gone");
+    QTest::addRow("automount off on c") << QStringLiteral("metadata: {name: c, namespace: ns2}=>metadata: {name: c, "
+                                                         "namespace: ns2}\nautomountServiceAccountToken: false")
+                                        << QStringList {} << QStringList {QStringLiteral("RBX-SA-003:ServiceAccount/ns2/c")};
+    QTest::addRow("binding to a missing SA")
+        << QStringLiteral("+\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: ghost, "
+                          "namespace: ns1}\nroleRef: {kind: ClusterRole, name: ns-reader}\nsubjects: [{kind: "
+                          "ServiceAccount, name: ghost, namespace: ns1}]\n")
+        << QStringList {QStringLiteral("RBX-BND-002:")} << QStringList {};
+    QTest::addRow("a loses secrets")
+        << QStringLiteral("subjects: [{kind: ServiceAccount, name: a}]=>subjects: [{kind: ServiceAccount, name: b, "
+                          "namespace: ns2}]")
+        << QStringList {QStringLiteral("RBX-BND-002:")} << QStringList {QStringLiteral("RBX-RBAC-004:ServiceAccount/ns1/a")};
+    QTest::addRow("nothing changes") << QString() << QStringList {} << QStringList {};
+}
+
+void TestDiff::newAndGoneFindings()
+{
+    QFETCH(QString, after);
+    QFETCH(QStringList, added);
+    QFETCH(QStringList, gone);
+    std::string yaml = kBase;
+    if (after.startsWith(u'+')) {
+        yaml += after.mid(1).toStdString();
+    } else if (!after.isEmpty()) {
+        const auto parts = after.split(QStringLiteral("=>"));
+        yaml = replaced(yaml, parts[0].toStdString(), parts[1].toStdString());
+        QVERIFY(yaml != kBase);
+    }
+    auto a = policyOf(kBase);
+    auto b = policyOf(yaml);
+    const auto d = diffSnapshots(*a, *b);
+    const auto newIds = findingIds(d.newFindings);
+    const auto goneIds = findingIds(d.goneFindings);
+    auto containsPrefix = [](const QStringList& ids, const QString& prefix) {
+        return std::any_of(ids.begin(), ids.end(), [&](const QString& id) { return id.startsWith(prefix); });
+    };
+    for (const auto& id : added)
+        QVERIFY2(containsPrefix(newIds, id), qPrintable(id + QStringLiteral(" not in ") + newIds.join(u',')));
+    for (const auto& id : gone)
+        QVERIFY2(containsPrefix(goneIds, id), qPrintable(id + QStringLiteral(" not in ") + goneIds.join(u',')));
+    if (added.isEmpty())
+        QVERIFY2(newIds.isEmpty(), qPrintable(newIds.join(u',')));
+    if (gone.isEmpty())
+        QVERIFY2(goneIds.isEmpty(), qPrintable(goneIds.join(u',')));
+    QCOMPARE(d.equal(), after.isEmpty());
+    // A finding on both sides is neither new nor gone.
+    for (const auto& id : newIds)
+        QVERIFY(!goneIds.contains(id));
+    // The engine's own helper agrees, and is symmetric.
+    const auto [back, forth] = diffFindings(computeFindings(*b), computeFindings(*a));
+    QCOMPARE(findingIds(back), goneIds);
+    QCOMPARE(findingIds(forth), newIds);
+}
+
+void TestDiff::tokenStateChanges_data()
+{
+    QTest::addColumn<QString>("before");
+    QTest::addColumn<QString>("after");
+    QTest::addColumn<QString>("change"); // what the diff says, in words (a prefix of one change); "" = none
+    const auto t = [](const std::string& s) { return test::qs(s); };
+    QTest::addRow("new legacy token") << QString() << t(tokenSecret("tok", "2024-01-01", "2024-05-01"))
+                                      << QStringLiteral("new legacy token (manually created, last used 2024-05-01)");
+    QTest::addRow("deleted") << t(tokenSecret("tok", "2024-01-01", "2024-05-01")) << QString()
+                             << QStringLiteral("legacy token deleted (was active)");
+    QTest::addRow("now invalid") << t(tokenSecret("tok", "2024-01-01", "2024-05-01"))
+                                 << t(tokenSecret("tok", "2024-01-01", "2024-05-01", "2025-05-02"))
+                                 << QStringLiteral("now invalid since 2025-05-02");
+    QTest::addRow("now unused") << t(tokenSecret("tok", "2024-01-01", "2024-05-01"))
+                                << t(tokenSecret("tok", "2024-01-01", "2024-05-01") + datedNamespace("2024-08-01"))
+                                << QStringLiteral("now unused (last used 2024-05-01, not within 30 days)");
+    QTest::addRow("in use again") << t(tokenSecret("tok", "2024-01-01", "2024-05-01") + datedNamespace("2024-08-01"))
+                                  << t(tokenSecret("tok", "2024-01-01", "2024-08-01"))
+                                  << QStringLiteral("in use again (last used 2024-08-01)");
+    QTest::addRow("first use") << t(tokenSecret("tok", "2024-05-01", ""))
+                               << t(tokenSecret("tok", "2024-05-01", "2024-05-02"))
+                               << QStringLiteral("used for the first time (last used 2024-05-02)");
+    QTest::addRow("unchanged") << t(tokenSecret("tok", "2024-01-01", "2024-05-01"))
+                               << t(tokenSecret("tok", "2024-01-01", "2024-05-01")) << QString();
+}
+
+void TestDiff::tokenStateChanges()
+{
+    QFETCH(QString, before);
+    QFETCH(QString, after);
+    QFETCH(QString, change);
+    auto a = policyOf(std::string(kBase) + before.toStdString());
+    auto b = policyOf(std::string(kBase) + after.toStdString());
+    const auto d = diffSnapshots(*a, *b);
+    if (change.isEmpty()) {
+        QVERIFY(d.tokens.empty());
+        return;
+    }
+    QCOMPARE(d.tokens.size(), std::size_t(1));
+    const auto& tc = d.tokens.front();
+    QCOMPARE(tc.ns, std::string("ns1"));
+    QCOMPARE(tc.secret, std::string("tok"));
+    QCOMPARE(tc.serviceAccount, std::string("a"));
+    QVERIFY2(test::qs(tc.text()).startsWith(change), tc.text().c_str());
+    QVERIFY(!d.equal());
+    // The object list says the same in words, not as raw label values.
+    for (const auto& o : d.objects)
+        if (o.kind == "Secret" && o.change == "changed")
+            QCOMPARE(o.detail, tc.text());
+}
+
+void TestDiff::snapshotDiffExportsFindingsAndTokens()
+{
+    auto a = policyOf(std::string(kBase) + tokenSecret("tok", "2024-01-01", "2024-05-01"));
+    auto b = policyOf(std::string(kBase) + tokenSecret("tok", "2024-01-01", "2024-05-01", "2025-05-02")
+                      + "\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: ghost, "
+                        "namespace: ns1}\nroleRef: {kind: ClusterRole, name: ns-reader}\nsubjects: [{kind: "
+                        "ServiceAccount, name: ghost, namespace: ns1}]\n");
+    const auto d = diffSnapshots(*a, *b);
+    QVERIFY(!d.newFindings.empty());
+    const auto json = io::snapshotDiffJson(*a, *b, d);
+    const auto tokens = json.value(QStringLiteral("tokens")).toArray();
+    QCOMPARE(tokens.size(), 1);
+    QCOMPARE(tokens.first().toObject().value(QStringLiteral("secret")).toString(), QStringLiteral("tok"));
+    QVERIFY(tokens.first()
+                .toObject()
+                .value(QStringLiteral("changes"))
+                .toArray()
+                .contains(QStringLiteral("now invalid since 2025-05-02")));
+    const auto added = json.value(QStringLiteral("newFindings")).toArray();
+    QCOMPARE(added.size(), static_cast<qsizetype>(d.newFindings.size()));
+    bool ghost = false;
+    for (const auto& v : added) {
+        const auto f = v.toObject();
+        for (const char* key : {"id", "ruleId", "severity", "title", "object"})
+            QVERIFY2(f.contains(QLatin1String(key)), key);
+        ghost = ghost || f.value(QStringLiteral("ruleId")).toString() == QLatin1String("RBX-BND-002");
+    }
+    QVERIFY(ghost);
+    QVERIFY(json.value(QStringLiteral("goneFindings")).isArray());
+    const auto md = io::snapshotDiffMarkdown(*a, *b, d);
+    QVERIFY(md.find("## New findings") != std::string::npos);
+    QVERIFY(md.find("| RBX-BND-002 |") != std::string::npos);
+    QVERIFY(md.find("## Legacy tokens") != std::string::npos);
+    QVERIFY(md.find("| ns1/tok | a | now invalid since 2025-05-02") != std::string::npos);
+    const auto html = io::markdownToHtml(md, "diff");
+    QVERIFY(html.find("<h2>New findings</h2>") != std::string::npos);
 }
 
 QTEST_GUILESS_MAIN(TestDiff)

@@ -66,6 +66,8 @@ private Q_SLOTS:
     void escalationPrimitives_data();
     void escalationPrimitives();
     void bootstrapPolicyIsInfo();
+    void bindingsAndCloudSecrets_data();
+    void bindingsAndCloudSecrets();
     void posture();
     void waiversRoundTrip();
     void sarif();
@@ -329,6 +331,138 @@ void TestFindings::bootstrapPolicyIsInfo()
     QCOMPARE(dns->severity, Severity::Info);
 }
 
+void TestFindings::bindingsAndCloudSecrets_data()
+{
+    QTest::addColumn<QString>("yaml"); // appended to a namespace ns1 with ServiceAccount app and ClusterRole reader
+    QTest::addColumn<QString>("ruleId");
+    QTest::addColumn<QString>("id"); // the expected finding of that rule; empty: the rule must not fire
+    QTest::addColumn<int>("severity");
+    QTest::addColumn<QString>("evidence"); // "Kind ns/name" that must be in the evidence
+    const auto rb = [](const char* kind, const char* ns, const char* name, const char* role, const char* subjects) {
+        return QStringLiteral("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: %1\nmetadata: {name: %2%3}\n"
+                              "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: %4}\nsubjects: %5\n")
+            .arg(QLatin1String(kind), QLatin1String(name),
+                 *ns ? QStringLiteral(", namespace: ") + QLatin1String(ns) : QString(), QLatin1String(role),
+                 QLatin1String(subjects));
+    };
+    const int low = int(Severity::Low);
+    const int medium = int(Severity::Medium);
+    const int high = int(Severity::High);
+    // RBX-UNU-003: a binding no request can match.
+    QTest::addRow("UNU-003 no subjects") << rb("RoleBinding", "ns1", "empty", "reader", "[]") << "RBX-UNU-003"
+                                         << "RBX-UNU-003:RoleBinding/ns1/empty" << low << "RoleBinding ns1/empty";
+    QTest::addRow("UNU-003 no subjects key") << rb("RoleBinding", "ns1", "empty", "reader", "null") << "RBX-UNU-003"
+                                             << "RBX-UNU-003:RoleBinding/ns1/empty" << low << "RoleBinding ns1/empty";
+    QTest::addRow("UNU-003 SA without namespace in a ClusterRoleBinding")
+        << rb("ClusterRoleBinding", "", "crb", "reader", "[{kind: ServiceAccount, name: app}]") << "RBX-UNU-003"
+        << "RBX-UNU-003:ClusterRoleBinding/crb" << low << "ClusterRoleBinding crb";
+    QTest::addRow("UNU-003 unknown subject kind")
+        << rb("RoleBinding", "ns1", "robots", "reader", "[{kind: Robot, name: r2d2}]") << "RBX-UNU-003"
+        << "RBX-UNU-003:RoleBinding/ns1/robots" << low << "RoleBinding ns1/robots";
+    QTest::addRow("UNU-003 not: SA without namespace in a RoleBinding (its own namespace)")
+        << rb("RoleBinding", "ns1", "ok", "reader", "[{kind: ServiceAccount, name: app}]") << "RBX-UNU-003" << ""
+        << 0 << "";
+    QTest::addRow("UNU-003 not: one matchable subject among unknown ones")
+        << rb("RoleBinding", "ns1", "mixed", "reader", "[{kind: Robot, name: r2d2}, {kind: User, name: alice}]")
+        << "RBX-UNU-003" << "" << 0 << "";
+    // RBX-BND-005: grants to every ServiceAccount, every signed-in identity, or anyone.
+    QTest::addRow("BND-005 every ServiceAccount")
+        << rb("ClusterRoleBinding", "", "all-sas", "reader",
+              "[{kind: Group, apiGroup: rbac.authorization.k8s.io, name: \"system:serviceaccounts\"}]")
+        << "RBX-BND-005" << "RBX-BND-005:ClusterRoleBinding/all-sas@system:serviceaccounts" << medium
+        << "ClusterRole reader";
+    QTest::addRow("BND-005 every ServiceAccount of a namespace")
+        << rb("RoleBinding", "ns1", "ns-sas", "reader", "[{kind: Group, name: \"system:serviceaccounts:ns1\"}]")
+        << "RBX-BND-005" << "RBX-BND-005:RoleBinding/ns1/ns-sas@system:serviceaccounts:ns1" << medium
+        << "RoleBinding ns1/ns-sas";
+    QTest::addRow("BND-005 every signed-in identity")
+        << rb("RoleBinding", "ns1", "authn", "reader", "[{kind: Group, name: \"system:authenticated\"}]")
+        << "RBX-BND-005" << "RBX-BND-005:RoleBinding/ns1/authn@system:authenticated" << medium
+        << "RoleBinding ns1/authn";
+    QTest::addRow("BND-005 anyone is worse")
+        << rb("ClusterRoleBinding", "", "anon", "reader", "[{kind: Group, name: \"system:unauthenticated\"}]")
+        << "RBX-BND-005" << "RBX-BND-005:ClusterRoleBinding/anon@system:unauthenticated" << high
+        << "ClusterRoleBinding anon";
+    QTest::addRow("BND-005 not: an ordinary group")
+        << rb("ClusterRoleBinding", "", "devs", "reader", "[{kind: Group, name: developers}]") << "RBX-BND-005" << ""
+        << 0 << "";
+    QTest::addRow("BND-005 not: a role without rules")
+        << QString(QStringLiteral("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
+                                  "metadata: {name: nothing}\nrules: []\n")
+                   + rb("ClusterRoleBinding", "", "all-nothing", "nothing",
+                        "[{kind: Group, name: \"system:authenticated\"}]"))
+        << "RBX-BND-005" << "" << 0 << "";
+    QTest::addRow("BND-005 not: a missing role")
+        << rb("ClusterRoleBinding", "", "all-missing", "does-not-exist", "[{kind: Group, name: \"system:authenticated\"}]")
+        << "RBX-BND-005" << "" << 0 << "";
+    // RBX-CLD-002: static cloud keys in a Secret, worse when pods use them.
+    const auto secret = [](const char* name, const char* type, const char* keys) {
+        return QStringLiteral("---\napiVersion: v1\nkind: Secret\nmetadata: {name: %1, namespace: ns1}\ntype: %2\n"
+                              "data: {%3}\n")
+            .arg(QLatin1String(name), QLatin1String(type), QLatin1String(keys));
+    };
+    QTest::addRow("CLD-002 AWS keys, unused")
+        << secret("aws", "Opaque", "aws_access_key_id: QUtJQQ==, aws_secret_access_key: c2VjcmV0") << "RBX-CLD-002"
+        << "RBX-CLD-002:Secret/ns1/aws" << medium << "Secret ns1/aws";
+    QTest::addRow("CLD-002 key names in any case")
+        << secret("gcp", "Opaque", "GOOGLE-CREDENTIALS.JSON: e30=") << "RBX-CLD-002" << "RBX-CLD-002:Secret/ns1/gcp"
+        << medium << "Secret ns1/gcp";
+    QTest::addRow("CLD-002 used by a pod")
+        << QString(secret("azure", "Opaque", "azure_client_secret: c2VjcmV0")
+                   + QStringLiteral("---\napiVersion: v1\nkind: Pod\nmetadata: {name: uploader, namespace: ns1}\n"
+                                    "spec:\n  serviceAccountName: app\n  containers:\n  - name: c\n    image: x\n"
+                                    "    env:\n    - name: AZURE_CLIENT_SECRET\n      valueFrom: {secretKeyRef: "
+                                    "{name: azure, key: azure_client_secret}}\n"))
+        << "RBX-CLD-002" << "RBX-CLD-002:Secret/ns1/azure" << high << "Pod ns1/uploader";
+    QTest::addRow("CLD-002 not: other key names")
+        << secret("app-config", "Opaque", "aws_region: ZXUtd2VzdC0x, password: cGFzcw==") << "RBX-CLD-002" << "" << 0
+        << "";
+    QTest::addRow("CLD-002 not: a ServiceAccount token Secret")
+        << QStringLiteral("---\napiVersion: v1\nkind: Secret\nmetadata: {name: tok, namespace: ns1, annotations: "
+                          "{kubernetes.io/service-account.name: app}}\ntype: kubernetes.io/service-account-token\n"
+                          "data: {credentials.json: e30=}\n")
+        << "RBX-CLD-002" << "" << 0 << "";
+}
+
+void TestFindings::bindingsAndCloudSecrets()
+{
+    QFETCH(QString, yaml);
+    QFETCH(QString, ruleId);
+    QFETCH(QString, id);
+    QFETCH(int, severity);
+    QFETCH(QString, evidence);
+    const std::string base = "apiVersion: v1\nkind: Namespace\nmetadata: {name: ns1}\n---\napiVersion: v1\n"
+                             "kind: ServiceAccount\nmetadata: {name: app, namespace: ns1}\n---\n"
+                             "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\n"
+                             "rules: [{apiGroups: [\"\"], resources: [configmaps], verbs: [get]}]\n";
+    const auto findings = findingsOf(base + yaml.toStdString());
+    QStringList ofRule;
+    for (const auto& f : findings)
+        if (test::qs(f.ruleId) == ruleId)
+            ofRule << test::qs(f.id);
+    if (id.isEmpty()) {
+        QVERIFY2(ofRule.isEmpty(), qPrintable(ofRule.join(u',')));
+        return;
+    }
+    QCOMPARE(ofRule, QStringList {id});
+    const auto* f = byId(findings, id.toStdString());
+    QVERIFY(f);
+    QCOMPARE(int(f->severity), severity);
+    QVERIFY(!f->title.empty());
+    QVERIFY(!f->explanation.empty());
+    const auto* rule = findingRule(f->ruleId);
+    QVERIFY(rule);
+    QCOMPARE(rule->practice, ruleId == QLatin1String("RBX-CLD-002") ? 6 : 7);
+    const auto space = evidence.indexOf(u' ');
+    const auto kind = evidence.left(space).toStdString();
+    const auto path = evidence.mid(space + 1);
+    const auto slash = path.indexOf(u'/');
+    const auto ns = slash < 0 ? std::string() : path.left(slash).toStdString();
+    const auto name = (slash < 0 ? path : path.mid(slash + 1)).toStdString();
+    QVERIFY2(hasEvidence(*f, kind, ns, name) || (f->object.kind == kind && f->object.ns == ns && f->object.name == name),
+             qPrintable(evidence));
+}
+
 void TestFindings::posture()
 {
     const auto p = computePosture(*m_policy, m_findings);
@@ -348,11 +482,21 @@ void TestFindings::posture()
         for (const auto& id : pr.findings)
             QVERIFY(byId(m_findings, id));
     }
-    QCOMPARE(p.metrics.size(), std::size_t(4));
+    QCOMPARE(p.metrics.size(), std::size_t(5));
     QCOMPARE(p.metrics[0].clusterMetric, std::string("serviceaccount_legacy_tokens_total"));
     QCOMPARE(p.metrics[0].value, std::size_t(3));
-    QCOMPARE(p.metrics[1].clusterMetric, std::string("serviceaccount_stale_tokens_total"));
+    // kube-apiserver's serviceaccount_stale_tokens_total counts stale *projected* tokens (used after warnafter),
+    // not unused legacy ones: stale legacy tokens mirror no metric...
+    QCOMPARE(p.metrics[1].name, std::string("Stale legacy tokens"));
+    QCOMPARE(p.metrics[1].clusterMetric, std::string());
     QCOMPARE(p.metrics[1].value, std::size_t(7));
+    // ...and the metric maps to the projected tokens with extended expiration (3607 s): the demo's 37 pods with the
+    // admission-injected kube-api-access volume, not the one with an sts.amazonaws.com audience.
+    QCOMPARE(p.metrics[4].clusterMetric, std::string("serviceaccount_stale_tokens_total"));
+    QCOMPARE(p.metrics[4].value, std::size_t(37));
+    for (const auto& m : p.metrics)
+        if (m.name.find("legacy") != std::string::npos || m.name.find("Legacy") != std::string::npos)
+            QVERIFY2(m.clusterMetric != "serviceaccount_stale_tokens_total", m.name.c_str());
     // Waiving every finding behind a practice makes it pass.
     auto waived = m_findings;
     for (auto& f : waived)

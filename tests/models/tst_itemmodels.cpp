@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // Every item model and proxy under QAbstractItemModelTester, on the demo snapshot, while data, filters and sorting
 // change; plus what the models say about the planted problems.
+#include "models/analysis/findings.h"
 #include "models/analysis/identity.h"
 #include "models/item/accessmatrixmodel.h"
+#include "models/item/basketmodel.h"
+#include "models/item/diffmodels.h"
 #include "models/item/subjecttreemodel.h"
 #include "models/item/whocanmodel.h"
 #include "testutils.h"
 
 #include <QAbstractItemModelTester>
+#include <QSortFilterProxyModel>
 #include <QTest>
 
 using namespace rbx;
@@ -24,6 +28,12 @@ private Q_SLOTS:
     void anyNamespaceMatrix();
     void heatMap();
     void whoCan();
+    void whoCanProxy();
+    void basket();
+    void diffSides_data();
+    void diffSides();
+    void diffList();
+    void snapshotDiff();
 
 private:
     std::shared_ptr<const Policy> m_policy;
@@ -177,6 +187,218 @@ void TestItemModels::whoCan()
                           && model.index(r, WhoCanModel::BindingColumn).data().toString().contains(QStringLiteral("payments-deployer")));
     QVERIFY(found);
     model.setResult(m_policy, {});
+    QCOMPARE(model.rowCount(), 0);
+}
+
+void TestItemModels::whoCanProxy()
+{
+    // The Who-can page's stack: the model behind a QSortFilterProxyModel sorting on SortRole.
+    WhoCanModel model;
+    QSortFilterProxyModel proxy;
+    proxy.setSortRole(WhoCanModel::SortRole);
+    proxy.setDynamicSortFilter(true);
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester t1(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester t2(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    proxy.sort(WhoCanModel::NameColumn, Qt::AscendingOrder);
+    Request req;
+    req.resource = {"kube-system", "create", "", "", "pods", "", ""};
+    model.setResult(m_policy, rbx::whoCan(*m_policy, req, false));
+    QCOMPARE(proxy.rowCount(), model.rowCount());
+    QVERIFY(proxy.rowCount() >= 10);
+    for (int c = 0; c < model.columnCount(); ++c) {
+        proxy.sort(c, Qt::DescendingOrder);
+        proxy.sort(c, Qt::AscendingOrder);
+    }
+    req.resource = {"payments", "get", "", "", "secrets", "", ""};
+    model.setResult(m_policy, rbx::whoCan(*m_policy, req, false));
+    QCOMPARE(proxy.rowCount(), model.rowCount());
+    model.setResult(m_policy, {});
+    QCOMPARE(proxy.rowCount(), 0);
+}
+
+void TestItemModels::basket()
+{
+    BasketModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    std::vector<Fix> fixes;
+    for (const auto& f : computeFindings(*m_policy))
+        for (auto& fix : fixesFor(*m_policy, f))
+            if (fixes.size() < 4 && std::none_of(fixes.begin(), fixes.end(), [&](const Fix& x) { return x.id == fix.id; }))
+                fixes.push_back(std::move(fix));
+    QCOMPARE(fixes.size(), std::size_t(4));
+    for (const auto& fix : fixes)
+        QVERIFY(model.add(fix));
+    QVERIFY(!model.add(fixes.front())); // once only
+    QCOMPARE(model.rowCount(), 4);
+    QCOMPARE(model.index(2, 0).data(BasketModel::FixIdRole).toString(), test::qs(fixes[2].id));
+    QCOMPARE(model.index(2, 0).data(BasketModel::FindingIdRole).toString(), test::qs(fixes[2].findingId));
+    QVERIFY(!model.index(0, 0).data().toString().isEmpty());
+    QVERIFY(model.remove(fixes[1].id)); // from the middle
+    QVERIFY(!model.remove(fixes[1].id));
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.index(1, 0).data(BasketModel::FixIdRole).toString(), test::qs(fixes[2].id));
+    QVERIFY(!model.contains(fixes[1].id));
+    model.clear();
+    QCOMPARE(model.rowCount(), 0);
+    model.clear(); // clearing an empty basket is fine too
+}
+
+void TestItemModels::diffSides_data()
+{
+    QTest::addColumn<QString>("a");
+    QTest::addColumn<QString>("b");
+    QTest::addColumn<QString>("ns");
+    QTest::addRow("deployer vs payments-api in kube-system") << "payments:deployer" << "payments:payments-api"
+                                                             << "kube-system";
+    QTest::addRow("operator vs itself in payments") << "payments:payments-operator" << "payments:payments-operator"
+                                                    << "payments";
+    QTest::addRow("ci-runner vs default, cluster scope") << "team-a:ci-runner" << "team-a:default" << "";
+}
+
+void TestItemModels::diffSides()
+{
+    QFETCH(QString, a);
+    QFETCH(QString, b);
+    QFETCH(QString, ns);
+    DiffSideModel modelA(DiffSideModel::Side::A);
+    DiffSideModel modelB(DiffSideModel::Side::B);
+    DiffFilterProxy proxyA;
+    DiffFilterProxy proxyB;
+    proxyA.setSourceModel(&modelA);
+    proxyB.setSourceModel(&modelB);
+    QAbstractItemModelTester t1(&modelA, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester t2(&modelB, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester t3(&proxyA, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester t4(&proxyB, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    auto pair = std::make_shared<MatrixPair>();
+    const auto rows = matrixRows(*m_policy, ResourceCatalog(m_policy->snapshot()));
+    pair->a = rbx::accessMatrix(*m_policy, impersonate(serviceAccountShorthand(a.toStdString()).value(), {}),
+                                ns.toStdString(), defaultMatrixVerbs(), rows);
+    pair->b = rbx::accessMatrix(*m_policy, impersonate(serviceAccountShorthand(b.toStdString()).value(), {}),
+                                ns.toStdString(), defaultMatrixVerbs(), rows);
+    modelA.setPair(pair);
+    modelB.setPair(pair);
+    QCOMPARE(modelA.rowCount(), static_cast<int>(rows.size()));
+    // Only differences: both sides show the same rows, and each cell's state is the mirror of the other side's.
+    QCOMPARE(proxyA.rowCount(), proxyB.rowCount());
+    int differing = 0;
+    for (int r = 0; r < proxyA.rowCount(); ++r) {
+        QCOMPARE(proxyA.index(r, 0).data().toString(), proxyB.index(r, 0).data().toString());
+        for (int c = 1; c < proxyA.columnCount(); ++c) {
+            const int sa = proxyA.index(r, c).data(DiffStateRole).toInt();
+            const int sb = proxyB.index(r, c).data(DiffStateRole).toInt();
+            if (sa == 1 && sb == 1)
+                continue; // partial on both sides with different names
+            QCOMPARE(sa, -sb);
+            differing += sa != 0;
+        }
+    }
+    if (a == b)
+        QCOMPARE(proxyA.rowCount(), 0);
+    else
+        QVERIFY(differing > 0);
+    // Everything, then only rows someone has access to, then a text filter, while the testers watch.
+    proxyA.setOnlyDifferences(false);
+    proxyA.setHideEmpty(false);
+    QCOMPARE(proxyA.rowCount(), modelA.rowCount());
+    proxyA.setHideEmpty(true);
+    QVERIFY(proxyA.rowCount() <= modelA.rowCount());
+    proxyA.setText(QStringLiteral("pods"));
+    for (int r = 0; r < proxyA.rowCount(); ++r)
+        QVERIFY(proxyA.index(r, 0).data().toString().contains(QStringLiteral("pods")));
+    proxyA.sort(1, Qt::DescendingOrder);
+    proxyA.sort(0, Qt::AscendingOrder);
+    modelA.setPair(nullptr);
+    modelB.setPair(nullptr);
+    QCOMPARE(proxyA.rowCount(), 0);
+}
+
+void TestItemModels::diffList()
+{
+    DiffListModel model;
+    QSortFilterProxyModel proxy; // as the Diff page sorts it
+    proxy.setSortRole(MatrixSortRole);
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester t1(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester t2(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const SubjectRef deployer {SubjectKind::ServiceAccount, "payments", "deployer"};
+    const SubjectRef api {SubjectKind::ServiceAccount, "payments", "payments-api"};
+    auto d = std::make_shared<SubjectDiff>(diffSubjects(*m_policy, deployer, *m_policy, api));
+    model.setDiff(d);
+    QCOMPARE(model.rowCount(), static_cast<int>(d->cells.size()));
+    QCOMPARE(model.columnCount(), int(DiffListModel::ColumnCount));
+    bool podsCreate = false;
+    for (int r = 0; r < model.rowCount(); ++r) {
+        const auto* cell = model.cellAt(r);
+        QVERIFY(cell);
+        QCOMPARE(model.index(r, DiffListModel::VerbColumn).data().toString(), test::qs(cell->verb));
+        podsCreate = podsCreate
+            || (cell->ns == "kube-system" && cell->resource == "pods" && cell->verb == "create"
+                && model.index(r, DiffListModel::AColumn).data().toString() == QLatin1String("yes")
+                && model.index(r, DiffListModel::BColumn).data().toString() == QLatin1String("no"));
+    }
+    QVERIFY(podsCreate);
+    QVERIFY(!model.cellAt(model.rowCount()));
+    for (int c = 0; c < DiffListModel::ColumnCount; ++c)
+        proxy.sort(c, Qt::DescendingOrder);
+    model.setDiff(std::make_shared<SubjectDiff>(diffSubjects(*m_policy, deployer, *m_policy, deployer)));
+    QCOMPARE(model.rowCount(), 0);
+    model.setDiff(nullptr);
+    QCOMPARE(proxy.rowCount(), 0);
+}
+
+void TestItemModels::snapshotDiff()
+{
+    SnapshotDiffModel model;
+    QSortFilterProxyModel proxy;
+    proxy.setRecursiveFilteringEnabled(true);
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester t1(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester t2(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    auto after = std::make_shared<Policy>(test::yaml(R"(apiVersion: v1
+kind: ServiceAccount
+metadata: {name: app, namespace: shop}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: app-reader, namespace: shop}
+roleRef: {kind: ClusterRole, name: reader}
+subjects: [{kind: ServiceAccount, name: app}]
+)"));
+    auto before = std::make_shared<Policy>(test::yaml("apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n"));
+    model.setDiff(std::make_shared<SnapshotDiff>(diffSnapshots(*before, *after)));
+    using M = SnapshotDiffModel;
+    const auto access = model.groupIndex(M::AccessGroup);
+    QVERIFY(access.isValid());
+    QCOMPARE(model.rowCount(access), 1);
+    const auto app = model.index(0, M::ItemColumn, access);
+    QCOMPARE(app.data().toString(), QStringLiteral("shop/app"));
+    QCOMPARE(app.data(M::SubjectRole).value<SubjectRef>(), (SubjectRef {SubjectKind::ServiceAccount, "shop", "app"}));
+    QCOMPARE(app.data(M::GroupRole).toInt(), int(M::AccessGroup));
+    QVERIFY(model.rowCount(app) == 0); // two levels only
+    QCOMPARE(model.rowCount(model.groupIndex(M::AddedServiceAccountsGroup)), 1);
+    QCOMPARE(model.rowCount(model.groupIndex(M::BindingsGroup)), 1);
+    QCOMPARE(model.rowCount(model.groupIndex(M::RolesGroup)), 1);
+    QVERIFY(!model.groupIndex(M::RemovedServiceAccountsGroup).isValid()); // empty groups are left out
+    QVERIFY(!model.groupIndex(M::TokensGroup).isValid());
+    QVERIFY(model.index(0, M::ItemColumn).data().toString().endsWith(QStringLiteral("(1)")));
+    proxy.setFilterFixedString(QStringLiteral("app-reader"));
+    proxy.setFilterKeyColumn(M::ItemColumn);
+    QCOMPARE(proxy.rowCount(), 1); // the Bindings group, kept for its matching child
+    proxy.setFilterFixedString({});
+    proxy.sort(M::ItemColumn, Qt::DescendingOrder);
+    // The other way round, the same changes are removals.
+    model.setDiff(std::make_shared<SnapshotDiff>(diffSnapshots(*after, *before)));
+    QCOMPARE(model.rowCount(model.groupIndex(M::RemovedServiceAccountsGroup)), 1);
+    model.setDiff(std::make_shared<SnapshotDiff>(diffSnapshots(*after, *after)));
+    QCOMPARE(model.rowCount(), 0);
+    model.setDiff(nullptr);
     QCOMPARE(model.rowCount(), 0);
 }
 

@@ -86,6 +86,8 @@ private Q_SLOTS:
     void projection_data();
     void projection();
     void demoContext();
+    void upstreamMilestones_data();
+    void upstreamMilestones();
     void demoTokens_data();
     void demoTokens();
     void demoCounts();
@@ -322,9 +324,68 @@ void TestTokens::demoContext()
     QVERIFY(!inv.cluster.version);
     QCOMPARE(inv.cluster.atLeast->text(), std::string("v1.28"));
     QVERIFY(inv.cluster.cleanup && inv.cluster.tracking && !inv.cluster.autoGeneration);
-    // Milestones: three upstream releases, then tracking start, first clean-up run and today.
-    QCOMPARE(inv.milestones.size(), std::size_t(6));
+    // Milestones: six upstream releases (1.24, 1.26 to 1.30), then tracking start, first clean-up run and today.
+    QCOMPARE(inv.milestones.size(), std::size_t(9));
+    QCOMPARE(inv.milestones[6].date, d("2025-01-15"));
+    QCOMPARE(inv.milestones[7].date, d("2026-01-16"));
     QCOMPARE(inv.milestones.back().date, d("2026-11-29"));
+    for (std::size_t i = 0; i < 6; ++i)
+        QVERIFY(!inv.milestones[i].cluster);
+    for (std::size_t i = 6; i < 9; ++i)
+        QVERIFY(inv.milestones[i].cluster);
+}
+
+void TestTokens::upstreamMilestones_data()
+{
+    // kubernetes-semantics.md §0: NoAutoGeneration beta 1.24 / GA 1.26; Tracking alpha 1.26 / beta 1.27 / GA 1.28;
+    // CleanUp alpha 1.28 / beta 1.29 / GA 1.30. Dates: the v1.x.0 release tags.
+    QTest::addColumn<int>("minor");
+    QTest::addColumn<QString>("date");
+    QTest::addColumn<QStringList>("says");
+    // What behaviourOf() gains at this release compared with the one before ("" = no default-on change).
+    QTest::addColumn<QString>("switchesOn");
+    QTest::addRow("1.24") << 24 << "2022-05-03" << QStringList {QStringLiteral("no more auto-generated")} << "no-autogen";
+    QTest::addRow("1.26") << 26 << "2022-12-08"
+                          << QStringList {QStringLiteral("tracking alpha"), QStringLiteral("off by default"),
+                                          QStringLiteral("no auto-generation GA")}
+                          << "";
+    QTest::addRow("1.27") << 27 << "2023-04-11"
+                          << QStringList {QStringLiteral("tracking beta"), QStringLiteral("on by default")} << "tracking";
+    QTest::addRow("1.28") << 28 << "2023-08-15"
+                          << QStringList {QStringLiteral("tracking GA"), QStringLiteral("clean-up alpha"),
+                                          QStringLiteral("off by default")}
+                          << "";
+    QTest::addRow("1.29") << 29 << "2023-12-13"
+                          << QStringList {QStringLiteral("clean-up beta"), QStringLiteral("on by default")} << "cleanup";
+    QTest::addRow("1.30") << 30 << "2024-04-17" << QStringList {QStringLiteral("clean-up GA")} << "";
+}
+
+void TestTokens::upstreamMilestones()
+{
+    QFETCH(int, minor);
+    QFETCH(QString, date);
+    QFETCH(QStringList, says);
+    QFETCH(QString, switchesOn);
+    const auto& all = upstreamTokenMilestones();
+    QCOMPARE(all.size(), std::size_t(6));
+    for (std::size_t i = 1; i < all.size(); ++i)
+        QVERIFY(all[i - 1].date < all[i].date); // oldest first
+    const auto version = QStringLiteral("v1.%1").arg(minor);
+    const auto it = std::find_if(all.begin(), all.end(),
+                                 [&](const TokenMilestone& m) { return QString::fromStdString(m.shortLabel) == version; });
+    QVERIFY2(it != all.end(), qPrintable(version));
+    QCOMPARE(it->date, d(date.toLatin1().constData()));
+    QVERIFY(!it->cluster);
+    const auto label = QString::fromStdString(it->label);
+    QVERIFY2(label.startsWith(version + QStringLiteral(" released: ")), qPrintable(label));
+    for (const auto& s : says)
+        QVERIFY2(label.contains(s), qPrintable(label + QStringLiteral(" lacks ") + s));
+    // The milestone agrees with what the version does by default.
+    const auto now = behaviourOf(KubeVersion {1, minor, 0});
+    const auto before = behaviourOf(KubeVersion {1, minor - 1, 0});
+    QCOMPARE(!now.autoGeneration && before.autoGeneration, switchesOn == QLatin1String("no-autogen"));
+    QCOMPARE(now.tracking && !before.tracking, switchesOn == QLatin1String("tracking"));
+    QCOMPARE(now.cleanup && !before.cleanup, switchesOn == QLatin1String("cleanup"));
 }
 
 void TestTokens::demoTokens_data()

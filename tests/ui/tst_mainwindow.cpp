@@ -4,6 +4,8 @@
 #include "ui/mainwindow.h"
 
 #include "models/analysis/accessmatrix.h"
+#include "models/analysis/heatmap.h"
+#include "models/io/matrixexport.h"
 #include "models/item/accessmatrixmodel.h"
 #include "models/item/subjecttreemodel.h"
 #include "models/item/whocanmodel.h"
@@ -17,6 +19,9 @@
 
 #include <QAbstractItemModelTester>
 #include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QListWidget>
 #include <QSettings>
 #include <QSignalSpy>
@@ -38,6 +43,7 @@ private Q_SLOTS:
     void overviewAnswersCanI();
     void whoCan();
     void heatMap();
+    void exports();
     void historyAndQuickOpen();
     void loadReport();
     void diffTwoSubjects();
@@ -151,6 +157,9 @@ void TestMainWindow::whoCan()
     m_window->showPage(MainWindow::WhoCanTab);
     auto* page = m_window->whoCanPage();
     new QAbstractItemModelTester(page->model(), QAbstractItemModelTester::FailureReportingMode::QtTest, page);
+    // The page's own sorting proxy, as the view shows it.
+    QVERIFY(page->view()->model() != page->model());
+    new QAbstractItemModelTester(page->view()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest, page);
     page->query(QStringLiteral("create"), QStringLiteral("pods"), QStringLiteral("kube-system"));
     const auto& entries = page->model()->result().entries;
     bool deployer = false;
@@ -158,6 +167,12 @@ void TestMainWindow::whoCan()
         deployer = deployer || (e.subject.kind == "ServiceAccount" && e.subject.name == "deployer" && e.subject.ns == "payments");
     QVERIFY(deployer);
     QVERIFY(page->model()->rowCount() >= static_cast<int>(entries.size()));
+    QCOMPARE(page->view()->model()->rowCount(), page->model()->rowCount());
+    for (int c = 0; c < page->model()->columnCount(); ++c)
+        page->view()->sortByColumn(c, c % 2 ? Qt::DescendingOrder : Qt::AscendingOrder);
+    page->query(QStringLiteral("get"), QStringLiteral("secrets"), QStringLiteral("payments"));
+    QCOMPARE(page->view()->model()->rowCount(), page->model()->rowCount());
+    page->query(QStringLiteral("create"), QStringLiteral("pods"), QStringLiteral("kube-system"));
     shoot(QStringLiteral("whocan"));
 }
 
@@ -177,6 +192,63 @@ void TestMainWindow::heatMap()
                  || top.startsWith(QLatin1String("argocd/")),
              qPrintable(top));
     shoot(QStringLiteral("heatmap"));
+}
+
+void TestMainWindow::exports()
+{
+    QTemporaryDir dir;
+    auto read = [&](const QString& name) {
+        QFile f(dir.filePath(name));
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    };
+    // The matrix in view (payments/deployer in kube-system, from matrixMatchesCore) as CSV and JSON.
+    auto* matrix = m_window->matrixPage();
+    const auto& m = matrix->model()->matrix();
+    QCOMPARE(m.ns, std::string("kube-system"));
+    QVERIFY(matrix->exportTo(dir.filePath(QStringLiteral("matrix.csv"))));
+    const auto csv = read(QStringLiteral("matrix.csv"));
+    QCOMPARE(csv, QByteArray::fromStdString(io::matrixCsv({m})));
+    const auto lines = csv.split('\n');
+    QVERIFY(lines.first().startsWith("namespace,group,resource,get,list,watch,create"));
+    QCOMPARE(lines.size() - 2, static_cast<qsizetype>(m.rows.size())); // header, rows, trailing newline
+    QVERIFY(csv.contains("kube-system,,pods,yes,yes,yes,yes,"));
+    QVERIFY(matrix->exportTo(dir.filePath(QStringLiteral("matrix.json"))));
+    const auto json = QJsonDocument::fromJson(read(QStringLiteral("matrix.json"))).object();
+    QCOMPARE(json.value(QStringLiteral("subject")).toString(), QStringLiteral("system:serviceaccount:payments:deployer"));
+    QCOMPARE(json.value(QStringLiteral("namespace")).toString(), QStringLiteral("kube-system"));
+    QCOMPARE(json.value(QStringLiteral("verbs")).toArray().size(), static_cast<qsizetype>(m.verbs.size()));
+    QCOMPARE(json.value(QStringLiteral("rows")).toArray().size(), static_cast<qsizetype>(m.rows.size()));
+    bool pods = false;
+    for (const auto& v : json.value(QStringLiteral("rows")).toArray()) {
+        const auto row = v.toObject();
+        if (row.value(QStringLiteral("group")).toString().isEmpty()
+            && row.value(QStringLiteral("resource")).toString() == QLatin1String("pods")) {
+            pods = true;
+            QCOMPARE(row.value(QStringLiteral("cells")).toObject().value(QStringLiteral("create")).toString(),
+                     QStringLiteral("yes"));
+        }
+    }
+    QVERIFY(pods);
+    QVERIFY(!matrix->exportTo(dir.filePath(QStringLiteral("no-such-dir/matrix.csv"))));
+
+    // The heat map (any write, from heatMap()) exports the whole map as rbx matrix --all-sas writes it.
+    auto* heat = m_window->heatMapPage();
+    const auto core = rbx::heatMap(*m_window->policy(), summarizeSubjects(*m_window->policy()),
+                                   matrixRows(*m_window->policy(), ResourceCatalog(m_window->policy()->snapshot())),
+                                   writeVerbs());
+    QVERIFY(heat->exportTo(dir.filePath(QStringLiteral("heat.csv"))));
+    const auto heatCsv = read(QStringLiteral("heat.csv"));
+    QCOMPARE(heatCsv, QByteArray::fromStdString(io::heatMapCsv(core)));
+    QVERIFY(heatCsv.startsWith("namespace,name,risk,"));
+    const auto second = heatCsv.split('\n').value(1);
+    QVERIFY2(second.startsWith("legacy-apps,jenkins,") || second.startsWith("team-a,ci-runner,")
+                 || second.startsWith("argocd,"),
+             second.constData()); // riskiest first
+    QVERIFY(heat->exportTo(dir.filePath(QStringLiteral("heat.json"))));
+    const auto heatJson = QJsonDocument::fromJson(read(QStringLiteral("heat.json"))).object();
+    QCOMPARE(heatJson, io::heatMapJson(core));
+    QCOMPARE(heatJson.value(QStringLiteral("rows")).toArray().size(), heat->model()->rowCount());
+    QCOMPARE(heatJson.value(QStringLiteral("verbs")).toArray().size(), static_cast<qsizetype>(writeVerbs().size()));
 }
 
 void TestMainWindow::historyAndQuickOpen()
@@ -241,6 +313,7 @@ void TestMainWindow::diffAgainstSnapshot()
     auto* page = m_window->diffPage();
     m_window->selectSubject({SubjectKind::ServiceAccount, "payments", "deployer"});
     QSignalSpy computed(page, &DiffPage::computed);
+    QSignalSpy whole(page, &DiffPage::snapshotDiffComputed);
     page->compareWithSnapshot({QStringLiteral(RBX_SOURCE_DIR "/resources/demo"), dir.filePath(QStringLiteral("extra.yaml"))});
     QVERIFY(computed.wait(30000));
     QVERIFY(page->diff());
@@ -249,6 +322,12 @@ void TestMainWindow::diffAgainstSnapshot()
     for (const auto& c : page->diff()->cells)
         gainedPods = gainedPods || (c.ns == "payments" && c.resource == "pods" && c.verb == "list" && c.b == Access::Yes);
     QVERIFY(gainedPods); // view, through the new RoleBinding
+    // The whole-snapshot list beside the matrices: the deployer is the one ServiceAccount whose access changed.
+    if (whole.isEmpty())
+        QVERIFY(whole.wait(30000));
+    QVERIFY(page->snapshotDiff());
+    QCOMPARE(page->snapshotDiff()->serviceAccounts.size(), std::size_t(1));
+    QVERIFY(page->changesView()->isVisible());
     shoot(QStringLiteral("diff-snapshots"));
 }
 
@@ -263,6 +342,14 @@ void TestMainWindow::screenshotsAtTwoSizes()
     m_window->resize(2560, 1440);
     m_window->showPage(MainWindow::OverviewTab);
     shoot(QStringLiteral("overview-2560x1440"));
+    // A 4K screen at 100 %: the matrix and the diff with the whole-snapshot list.
+    m_window->resize(3840, 2160);
+    QCOMPARE(m_window->size(), QSize(3840, 2160));
+    m_window->showPage(MainWindow::MatrixTab);
+    shoot(QStringLiteral("matrix-3840x2160"));
+    m_window->showPage(MainWindow::DiffTab);
+    shoot(QStringLiteral("diff-3840x2160"));
+    m_window->resize(1366, 768);
 }
 
 void TestMainWindow::cleanupTestCase()
