@@ -116,6 +116,9 @@ FindingsPage::FindingsPage(QWidget* parent)
     m_metrics->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_metrics->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     for (auto* t : {m_posture, m_metrics}) {
+        // Rows follow the wrapped text whenever the columns change width (a row sized once, in a narrow window,
+        // stays tall after the window grows).
+        t->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
         t->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
         t->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
         t->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Maximum);
