@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <random>
+#include <tuple>
 
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -105,7 +106,7 @@ int cmdBench(const QStringList& args)
         "       rbx bench --generate FILE.yaml|FILE.json [--scale S]"));
     p.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
     p.addHelpOption();
-    QCommandLineOption scale(QStringLiteral("scale"), QStringLiteral("Size factor (repeatable; default 0.1 and 1)."),
+    QCommandLineOption scale(QStringLiteral("scale"), QStringLiteral("Size factor (repeatable; default 0.1, 1 and 4)."),
                              QStringLiteral("S"));
     QCommandLineOption dir(QStringLiteral("dir"), QStringLiteral("Where to write the generated files (default: a "
                                                                  "temporary folder, removed afterwards)."),
@@ -134,12 +135,14 @@ int cmdBench(const QStringList& args)
         return counts.objects ? kExitOk : kExitUsage;
     }
     if (scales.empty())
-        scales = {0.1, 1.0};
+        scales = {0.1, 1.0, 4.0};
     QTemporaryDir tmp;
     const QString folder = p.isSet(dir) ? p.value(dir) : tmp.path();
     QDir().mkpath(folder);
 
     std::vector<Row> rows;
+    // The scale curve: load cost per object at each size, compared with x1 afterwards (linear growth: ratio ~1).
+    std::vector<std::tuple<double, std::string, double>> perObject; // (scale, format, s/object)
     for (double s : scales) {
         const auto tag = QString::number(s);
         const QString yamlFile = folder + QStringLiteral("/bench-") + tag + QStringLiteral(".yaml");
@@ -164,9 +167,16 @@ int cmdBench(const QStringList& args)
             rows.push_back({name + format + " floor", floor.seconds, "s", 0, ""});
             rows.push_back({name + format + " load", load.seconds, "s", load.seconds / floor.seconds,
                             "load / floor (target <= 1.5)"});
-            rows.push_back({name + format + " peak RSS", static_cast<double>(load.peakKb) / 1024.0, "MB",
-                            static_cast<double>(load.peakKb) / 1024.0 / 300.0, "peak RSS / 300 MB (target <= 1)"});
-            rows.push_back({name + format + " objects/s", static_cast<double>(counts.objects) / load.seconds, "/s", 0, ""});
+            const double peakMb = static_cast<double>(load.peakKb) / 1024.0;
+            if (s == 1.0)
+                rows.push_back({name + format + " peak RSS", peakMb, "MB", peakMb / 300.0, "peak RSS / 300 MB (target <= 1)"});
+            else
+                rows.push_back({name + format + " peak RSS", peakMb, "MB", 0, ""});
+            const double objects = static_cast<double>(counts.objects);
+            rows.push_back({name + format + " objects/s", objects / load.seconds, "/s", 0, ""});
+            rows.push_back({name + format + " load per object", load.seconds / objects * 1e6, "us", 0, ""});
+            rows.push_back({name + format + " peak RSS per object", static_cast<double>(load.peakKb) / objects, "KB", 0, ""});
+            perObject.emplace_back(s, format, load.seconds / objects);
         }
         // Evaluation against the loaded snapshot.
         auto snapshot = io::loadSnapshot({jsonFile.toStdString()});
@@ -216,6 +226,14 @@ int cmdBench(const QStringList& args)
         rows.push_back({name + "who-can, worst of 5 (-A)", worstWhoCan, "ms", worstWhoCan / 10, "ms / 10 (target <= 1)"});
         (void)allowed;
         (void)heat;
+    }
+    for (const auto& [s, format, cost] : perObject) {
+        if (s == 1.0)
+            continue;
+        for (const auto& [s1, format1, cost1] : perObject)
+            if (s1 == 1.0 && format1 == format)
+                rows.push_back({"x" + QString::number(s).toStdString() + ' ' + format + " load per object vs x1",
+                                cost / cost1, "x", cost / cost1, "cost per object / x1's (linear: ~1)"});
     }
     std::vector<std::vector<std::string>> t {{"MEASURE", "VALUE", "RATIO", "RATIO MEANS"}};
     QJsonObject ratios;

@@ -4,11 +4,16 @@
 
 #include <simdjson.h>
 
+#include <cstring>
+#include <optional>
+
 namespace rbx::io {
 
 namespace {
 
 namespace od = simdjson::ondemand;
+using detail::Abandon;
+using detail::DocumentSink;
 
 struct StructureError
 {
@@ -16,18 +21,22 @@ struct StructureError
 };
 
 // Maps byte offsets to 1-based line/column; offsets arrive in increasing order, so counting is linear overall.
+// A counter over a part of a file starts at the part's position in the file.
 class LineCounter
 {
 public:
-    explicit LineCounter(std::string_view data)
+    explicit LineCounter(std::string_view data, std::uint32_t line = 1, std::uint32_t column = 1)
         : m_data(data)
+        , m_firstLine(line)
+        , m_firstColumn(column)
+        , m_line(line)
     {
     }
     std::pair<std::uint32_t, std::uint32_t> at(std::size_t offset)
     {
         if (offset < m_offset) {
             m_offset = 0;
-            m_line = 1;
+            m_line = m_firstLine;
             m_lineStart = 0;
         }
         offset = std::min(offset, m_data.size());
@@ -41,24 +50,46 @@ public:
             m_lineStart = m_offset;
             ++m_line;
         }
-        return {m_line, static_cast<std::uint32_t>(offset - m_lineStart) + 1};
+        const auto column = static_cast<std::uint32_t>(offset - m_lineStart) + 1;
+        return {m_line, m_line == m_firstLine ? column + m_firstColumn - 1 : column};
     }
 
 private:
     std::string_view m_data;
+    std::uint32_t m_firstLine;
+    std::uint32_t m_firstColumn;
     std::size_t m_offset = 0;
     std::size_t m_lineStart = 0;
-    std::uint32_t m_line = 1;
+    std::uint32_t m_line;
+};
+
+struct ItemText
+{
+    std::string_view text;
+    std::uint32_t line;
+    std::uint32_t column;
 };
 
 class JsonWalker
 {
 public:
-    JsonWalker(const char* base, std::string_view data, SnapshotBuilder& builder)
+    JsonWalker(const char* base, std::string_view data, DocumentSink& builder, std::uint32_t line = 1,
+               std::uint32_t column = 1)
         : m_base(base)
-        , m_lines(data)
+        , m_lines(data, line, column)
         , m_builder(builder)
     {
+    }
+
+    // Items of a List read on other threads: `items` collects them instead of decoding, `splice` reads them.
+    std::function<void(std::vector<ItemText>& items)> m_parallelItems;
+    std::size_t nodes() const
+    {
+        return m_nodes;
+    }
+    void setNodes(std::size_t nodes)
+    {
+        m_nodes = nodes;
     }
 
     std::size_t lastOffset() const
@@ -174,6 +205,19 @@ public:
             od::value val = field.value();
             if (key == "items" && val.type().value() == od::json_type::array) {
                 isList = true;
+                if (m_parallelItems) {
+                    std::vector<ItemText> items;
+                    for (auto item : val.get_array()) {
+                        od::value v = item.value();
+                        if (v.type().value() != od::json_type::object)
+                            throw Abandon {};
+                        const std::string_view text = v.get_object().value().raw_json().value();
+                        const auto [line, column] = m_lines.at(static_cast<std::size_t>(text.data() - m_base));
+                        items.push_back({text, line, column});
+                    }
+                    m_parallelItems(items);
+                    continue;
+                }
                 for (auto item : val.get_array()) {
                     resetBudget();
                     std::vector<std::string_view> itemPath;
@@ -206,7 +250,7 @@ public:
 private:
     const char* m_base;
     LineCounter m_lines;
-    SnapshotBuilder& m_builder;
+    DocumentSink& m_builder;
     std::size_t m_lastOffset = 0;
     std::size_t m_nodes = 0;
 };
@@ -267,14 +311,10 @@ std::size_t firstInvalidUtf8(std::string_view data)
     return std::string_view::npos;
 }
 
-} // namespace
 
-void readJson(std::string_view data, SnapshotBuilder& builder, const CancelCheck& canceled)
+// Reads one JSON file into `builder` on one thread. `padded` is the file with simdjson's padding after it.
+void readJsonSerial(std::string_view data, simdjson::padded_string_view padded, DocumentSink& builder)
 {
-    (void)canceled;
-    if (data.starts_with("\xEF\xBB\xBF"))
-        data.remove_prefix(3); // a UTF-8 byte-order mark, as kubectl tolerates it
-    simdjson::padded_string padded(data);
     od::parser parser(std::max<std::size_t>(padded.size(), 1) + 64);
     JsonWalker walker(padded.data(), data, builder);
     builder.beginDocument(0);
@@ -329,6 +369,105 @@ void readJson(std::string_view data, SnapshotBuilder& builder, const CancelCheck
         builder.failDocument();
     }
     builder.endDocument(true);
+}
+
+// Reads a List's items on several threads (see readers.h); false if it did not, with the builder untouched.
+bool readJsonInParallel(std::string_view data, simdjson::padded_string_view padded, SnapshotBuilder& builder,
+                        unsigned threads)
+{
+    std::atomic<bool> abandoned {false};
+    detail::Recorder document(builder.defaultNamespace(), nullptr);
+    od::parser parser(std::max<std::size_t>(padded.size(), 1) + 64);
+    JsonWalker walker(padded.data(), data, document);
+    walker.m_parallelItems = [&](std::vector<ItemText>& items) {
+        if (items.empty()) {
+            document.splice({});
+            return;
+        }
+        const std::size_t partCount = std::min<std::size_t>(items.size(), std::size_t(threads) * 8);
+        std::vector<detail::Recorder> parts(partCount, detail::Recorder(builder.defaultNamespace(), &abandoned));
+        std::vector<std::size_t> partNodes(partCount, 0);
+        const bool ok = detail::runParts(partCount, threads, abandoned, [&](std::size_t i) {
+            od::parser itemParser;
+            std::string buffer;
+            std::vector<std::string_view> path;
+            for (std::size_t k = items.size() * i / partCount; k < items.size() * (i + 1) / partCount; ++k) {
+                const auto& item = items[k];
+                // Each item in its own padded buffer: what follows it in the file must not be read as its own.
+                buffer.assign(item.text);
+                buffer.append(simdjson::SIMDJSON_PADDING, ' ');
+                JsonWalker itemWalker(buffer.data(), std::string_view(buffer.data(), item.text.size()), parts[i],
+                                      item.line, item.column);
+                try {
+                    od::document doc = itemParser.iterate(buffer.data(), item.text.size(), buffer.size());
+                    Node o = itemWalker.value(doc.get_value().value(), path, 2);
+                    const Node* kind = o.get("kind");
+                    const Node* apiVersion = o.get("apiVersion");
+                    if (!kind || !apiVersion || !kind->isScalar() || !apiVersion->isScalar())
+                        throw Abandon {}; // waits for the list's kind: read on one thread
+                    parts[i].addObject(o);
+                    partNodes[i] = itemWalker.nodes();
+                } catch (const simdjson::simdjson_error&) {
+                    throw Abandon {};
+                } catch (const StructureError&) {
+                    throw Abandon {};
+                }
+            }
+        });
+        if (!ok)
+            throw Abandon {};
+        walker.setNodes(partNodes.back());
+        document.splice(std::move(parts));
+    };
+    document.beginDocument(0);
+    try {
+        od::document doc = parser.iterate(padded);
+        if (doc.type().value() != od::json_type::object)
+            return false;
+        Node root;
+        walker.locate(root, doc);
+        walker.root(doc.get_object().value(), root);
+        const char* rest = nullptr;
+        if (doc.current_location().get(rest) == simdjson::SUCCESS && rest)
+            return false;
+    } catch (const simdjson::simdjson_error&) {
+        return false;
+    } catch (const StructureError&) {
+        return false;
+    } catch (const Abandon&) {
+        return false;
+    }
+    document.endDocument(true);
+    document.replay(builder);
+    ++detail::parallelReads;
+    return true;
+}
+
+} // namespace
+
+void readJson(std::string_view data, SnapshotBuilder& builder, const CancelCheck& canceled, const ReadOptions& options)
+{
+    (void)canceled;
+    std::size_t readable = options.readable;
+    if (data.starts_with("\xEF\xBB\xBF")) {
+        data.remove_prefix(3); // a UTF-8 byte-order mark, as kubectl tolerates it
+        readable = readable >= 3 ? readable - 3 : 0;
+    }
+    std::optional<simdjson::padded_string> copy;
+    simdjson::padded_string_view padded;
+    if (readable >= data.size() + simdjson::SIMDJSON_PADDING) {
+        padded = simdjson::padded_string_view(data.data(), data.size(), readable);
+    } else {
+        copy.emplace(data);
+        padded = *copy;
+    }
+    const unsigned threads = detail::threadCount(options);
+    const auto first = data.find_first_not_of(" \t\r\n");
+    if (threads > 1 && data.size() >= options.parallelMinBytes && first != std::string_view::npos && data[first] == '{'
+        && readJsonInParallel(data, padded, builder, threads))
+        return;
+    detail::BuilderSink sink(builder);
+    readJsonSerial(data, padded, sink);
 }
 
 } // namespace rbx::io

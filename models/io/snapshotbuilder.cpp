@@ -631,18 +631,19 @@ std::vector<DiscoveredResource> decodeDiscovery(const Node& obj)
 
 } // namespace
 
-void SnapshotBuilder::addObject(const Node& object, const std::string& fallbackKind,
-                                const std::string& fallbackApiVersion, bool listItem)
+namespace {
+
+// Returns false when it stopped at an error (the document is rejected; nothing after it counts).
+bool prepareInto(const Node& object, const std::string& defaultNamespace, const std::string& fallbackKind,
+                 const std::string& fallbackApiVersion, bool listItem, PreparedObject& out)
 {
-    if (m_documentFailed)
-        return;
     if (object.isNull())
-        return; // empty document
+        return true; // empty document
     if (!object.isMap()) {
-        diagnostic(Diagnostic::Severity::Error, object.line, object.column,
-                   "expected a Kubernetes object (a mapping with apiVersion and kind), got " + typeName(object));
-        m_documentFailed = true;
-        return;
+        out.push_back({DecodeError {object.line, object.column,
+                                    "expected a Kubernetes object (a mapping with apiVersion and kind), got "
+                                        + typeName(object)}});
+        return false;
     }
     try {
         auto kind = stringField(object, "kind", "object");
@@ -656,9 +657,8 @@ void SnapshotBuilder::addObject(const Node& object, const std::string& fallbackK
         if (apiVersion.empty())
             fail(object, "apiVersion: missing");
         if (kind == "APIResourceList" && apiVersion == "v1") {
-            for (auto& d : decodeDiscovery(object))
-                m_pendingDiscovery.push_back(std::move(d));
-            return;
+            out.push_back({decodeDiscovery(object)});
+            return true;
         }
         if (kind == "List" || (kind.size() > 4 && kind.ends_with("List") && object.get("items"))) {
             if (listItem)
@@ -670,24 +670,65 @@ void SnapshotBuilder::addObject(const Node& object, const std::string& fallbackK
             const std::string itemKind = kind == "List" ? std::string() : kind.substr(0, kind.size() - 4);
             const std::string itemApiVersion = kind == "List" ? std::string() : apiVersion;
             for (const auto& item : items ? items->seq : std::vector<Node>())
-                addObject(item, itemKind, itemApiVersion, true);
-            return;
+                if (!prepareInto(item, defaultNamespace, itemKind, itemApiVersion, true, out))
+                    return false;
+            return true;
         }
         bool defaulted = false;
-        auto decoded = decode(object, kind, apiVersion, defaulted, m_defaultNamespace);
+        auto decoded = SnapshotBuilder::decode(object, kind, apiVersion, defaulted, defaultNamespace);
         if (!decoded) {
-            m_pendingSkipped.push_back(apiVersion + ' ' + kind);
-            return;
+            out.push_back({apiVersion + ' ' + kind});
+            return true;
         }
-        std::visit([&](auto& o) { o.meta.source.file = m_file; o.meta.source.document = m_document; }, *decoded);
-        if (defaulted)
-            ++m_pendingDefaulted;
-        m_pending.push_back(std::move(*decoded));
+        out.push_back({std::move(*decoded), defaulted});
     } catch (const DecodeError& e) {
         // The whole document is rejected: a half-read object must never grant anything.
-        diagnostic(Diagnostic::Severity::Error, e.line, e.column, e.message);
-        m_documentFailed = true;
+        out.push_back({e});
+        return false;
     }
+    return true;
+}
+
+} // namespace
+
+PreparedObject SnapshotBuilder::prepare(const Node& object, const std::string& defaultNamespace,
+                                        const std::string& fallbackKind, const std::string& fallbackApiVersion,
+                                        bool listItem)
+{
+    PreparedObject out;
+    prepareInto(object, defaultNamespace, fallbackKind, fallbackApiVersion, listItem, out);
+    return out;
+}
+
+void SnapshotBuilder::addPrepared(PreparedObject prepared)
+{
+    for (auto& step : prepared) {
+        if (m_documentFailed)
+            return;
+        if (auto* o = std::get_if<DecodedObject>(&step.what)) {
+            std::visit([&](auto& v) { v.meta.source.file = m_file; v.meta.source.document = m_document; }, *o);
+            if (step.namespaceDefaulted)
+                ++m_pendingDefaulted;
+            m_pending.push_back(std::move(*o));
+        } else if (auto* skipped = std::get_if<std::string>(&step.what)) {
+            m_pendingSkipped.push_back(std::move(*skipped));
+        } else if (auto* found = std::get_if<std::vector<DiscoveredResource>>(&step.what)) {
+            for (auto& d : *found)
+                m_pendingDiscovery.push_back(std::move(d));
+        } else {
+            auto& e = std::get<DecodeError>(step.what);
+            diagnostic(Diagnostic::Severity::Error, e.line, e.column, std::move(e.message));
+            m_documentFailed = true;
+        }
+    }
+}
+
+void SnapshotBuilder::addObject(const Node& object, const std::string& fallbackKind,
+                                const std::string& fallbackApiVersion, bool listItem)
+{
+    if (m_documentFailed)
+        return;
+    addPrepared(prepare(object, m_defaultNamespace, fallbackKind, fallbackApiVersion, listItem));
 }
 
 void SnapshotBuilder::addPendingListItem(Node item)

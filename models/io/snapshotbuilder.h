@@ -34,6 +34,15 @@ struct TokenTrackingObject
 using DecodedObject = std::variant<Namespace, ServiceAccount, Secret, Role, Binding, Workload, NodeObject,
                                    CustomResourceDefinition, TokenTrackingObject>;
 
+// One effect of addObject on the current document, computed without the builder (so worker threads can decode):
+// an object, a skipped kind ("apiVersion kind"), discovery entries, or the error that rejects the document.
+struct PreparedStep
+{
+    std::variant<DecodedObject, std::string, std::vector<DiscoveredResource>, DecodeError> what;
+    bool namespaceDefaulted = false;
+};
+using PreparedObject = std::vector<PreparedStep>;
+
 class SnapshotBuilder
 {
 public:
@@ -44,6 +53,15 @@ public:
     // One object (a whole document, or one item of a List). Kind/apiVersion fall back to the given ones (typed lists).
     void addObject(const Node& object, const std::string& fallbackKind = {}, const std::string& fallbackApiVersion = {},
                    bool listItem = false);
+    // addObject in two halves: prepare() is pure and thread-safe, addPrepared() applies its result in load order.
+    [[nodiscard]] static PreparedObject prepare(const Node& object, const std::string& defaultNamespace,
+                                                const std::string& fallbackKind = {},
+                                                const std::string& fallbackApiVersion = {}, bool listItem = false);
+    void addPrepared(PreparedObject prepared);
+    [[nodiscard]] const std::string& defaultNamespace() const
+    {
+        return m_defaultNamespace;
+    }
     // Items of a list whose kind/apiVersion are not known yet: kept until endList().
     void addPendingListItem(Node item);
     [[nodiscard]] bool hasPendingListItems() const

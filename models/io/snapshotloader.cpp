@@ -6,10 +6,12 @@
 
 #include <zlib.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <optional>
@@ -19,6 +21,8 @@ namespace fs = std::filesystem;
 namespace rbx::io {
 
 namespace {
+
+constexpr std::size_t kReadPadding = 64; // simdjson::SIMDJSON_PADDING
 
 bool endsWith(std::string_view s, std::string_view suffix)
 {
@@ -140,22 +144,49 @@ void loadData(std::string data, const std::string& name, Format format, Snapshot
     }
     if (format == Format::Auto)
         format = sniff(data);
-    if (format == Format::Json)
-        readJson(data, builder, canceled);
-    else
-        readYaml(data, builder, canceled);
+    ReadOptions read;
+    read.threads = options.threads;
+    read.parallelMinBytes = options.parallelMinBytes;
+    if (format == Format::Json) {
+        // simdjson reads up to 64 bytes past the end: pad in place (readFile reserved room) instead of copying.
+        const std::size_t size = data.size();
+        data.append(kReadPadding, ' ');
+        read.readable = data.size();
+        readJson(std::string_view(data.data(), size), builder, canceled, read);
+    } else {
+        readYaml(data, builder, canceled, read);
+    }
 }
 
+// One read of the whole file into a buffer sized from its length (streams and pipes grow it as they go).
 std::optional<std::string> readFile(const std::string& path, std::string& error)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) {
         error = std::string("cannot open: ") + std::strerror(errno);
         return std::nullopt;
     }
-    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) {
-        error = std::string("cannot read: ") + std::strerror(errno);
+    std::string data;
+    struct stat st {};
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+        data.reserve(static_cast<std::size_t>(st.st_size) + 1 + kReadPadding); // + 1: EOF shows at the first read
+    std::size_t size = 0;
+    for (;;) {
+        if (data.capacity() < size + 1 + kReadPadding)
+            data.reserve(std::max<std::size_t>(data.capacity() * 2, 1 << 16));
+        data.resize(data.capacity() - kReadPadding);
+        const std::size_t want = data.size() - size;
+        const std::size_t got = std::fread(data.data() + size, 1, want, f);
+        size += got;
+        if (got < want)
+            break;
+    }
+    data.resize(size);
+    const bool failed = std::ferror(f) != 0;
+    const int readErrno = errno;
+    std::fclose(f);
+    if (failed) {
+        error = std::string("cannot read: ") + std::strerror(readErrno);
         return std::nullopt;
     }
     return data;

@@ -17,6 +17,9 @@ struct LoadOptions
 {
     std::string defaultNamespace = "default"; // for namespaced objects without metadata.namespace
     std::uint64_t maxDecompressedBytes = 4ULL << 30; // gzip bomb guard
+    // Large Lists are read on several threads with the same result as on one (see models/io/readers.h).
+    unsigned threads = 0; // 0: one per core; 1: one thread
+    std::size_t parallelMinBytes = 4U << 20; // documents smaller than this are read on one thread
 };
 
 struct LoadCallbacks

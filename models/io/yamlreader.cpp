@@ -4,6 +4,8 @@
 
 #include <yaml.h>
 
+#include <cstring>
+#include <optional>
 #include <tuple>
 #include <unordered_map>
 
@@ -46,11 +48,25 @@ struct SyntaxError
 {
 };
 
+using detail::Abandon;
+using detail::DocumentSink;
+
+// Where a parallel read replaced the items of a List by a one-line placeholder (`- 0`): lines after it are shifted
+// back to their place in the file, and the placeholder's sequence stands for the items read elsewhere.
+struct Placeholder
+{
+    std::uint32_t line = 0; // 0-based, in the text parsed
+    std::uint32_t column = 0; // 0-based
+    std::uint32_t shift = 0; // lines the items took in the file, minus one
+    std::size_t lastItemNodes = 0; // the node budget the last item left (the tail counts on top of it)
+    std::function<void()> splice;
+};
+
 // Parses one chunk (the text between document markers) of a YAML stream.
 class ChunkParser
 {
 public:
-    ChunkParser(std::string_view chunk, std::uint32_t firstLine, SnapshotBuilder& builder, std::uint32_t& docIndex)
+    ChunkParser(std::string_view chunk, std::uint32_t firstLine, DocumentSink& builder, std::uint32_t& docIndex)
         : m_firstLine(firstLine)
         , m_builder(builder)
         , m_docIndex(docIndex)
@@ -107,6 +123,40 @@ public:
     {
         m_chunk = chunk;
     }
+    void setPlaceholder(Placeholder* placeholder)
+    {
+        m_placeholder = placeholder;
+    }
+    [[nodiscard]] bool placeholderSeen() const
+    {
+        return m_placeholderSeen;
+    }
+
+    // Parses a part of a List's items cut out of a document (a block sequence starting at its first line), as
+    // streamItems() would have inside the whole document. Returns the node budget the last item used.
+    std::size_t runItems()
+    {
+        try {
+            Event ev;
+            pull(ev);
+            pull(ev);
+            if (ev.type() != YAML_DOCUMENT_START_EVENT)
+                throw Abandon {};
+            pull(ev);
+            if (ev.type() != YAML_SEQUENCE_START_EVENT || anchorOf(ev))
+                throw Abandon {};
+            streamItems();
+            pull(ev);
+            if (ev.type() != YAML_DOCUMENT_END_EVENT)
+                throw Abandon {};
+            pull(ev);
+            if (ev.type() != YAML_STREAM_END_EVENT)
+                throw Abandon {};
+        } catch (const SyntaxError&) {
+            throw Abandon {};
+        }
+        return m_nodes;
+    }
 
 private:
     void pull(Event& ev)
@@ -129,16 +179,22 @@ private:
         return {line, static_cast<std::uint32_t>(offset - lineStart) + 1};
     }
 
+    [[nodiscard]] std::uint32_t lineOf(const Event& ev) const
+    {
+        const auto line = ev.line();
+        return m_firstLine + line + (m_placeholder && line > m_placeholder->line ? m_placeholder->shift : 0);
+    }
+
     void position(Node& n, const Event& ev) const
     {
-        n.line = m_firstLine + ev.line();
+        n.line = lineOf(ev);
         n.column = ev.column();
     }
 
     void error(const Event& ev, std::string message)
     {
         if (!m_builder.failedCurrentDocument())
-            m_builder.diagnostic(Diagnostic::Severity::Error, m_firstLine + ev.line(), ev.column(), std::move(message));
+            m_builder.diagnostic(Diagnostic::Severity::Error, lineOf(ev), ev.column(), std::move(message));
         m_builder.failDocument();
         m_failed = true;
     }
@@ -256,6 +312,8 @@ private:
             return n;
         }
         case YAML_SEQUENCE_START_EVENT: {
+            if (isPlaceholder(ev))
+                throw Abandon {}; // the items' placeholder anywhere but as the root's items
             n.type = Node::Type::Seq;
             Event item;
             path.emplace_back();
@@ -315,7 +373,10 @@ private:
             }
             if (root && keyText == "items" && val.type() == YAML_SEQUENCE_START_EVENT) {
                 m_isList = true;
-                streamItems();
+                if (isPlaceholder(val))
+                    splicePlaceholder();
+                else
+                    streamItems();
                 continue;
             }
             path.push_back(keyText);
@@ -329,7 +390,7 @@ private:
             }
             path.pop_back();
             if (!builder.set(keyText, std::move(child)) && !m_failed)
-                m_builder.diagnostic(Diagnostic::Severity::Warning, m_firstLine + key.line(), key.column(),
+                m_builder.diagnostic(Diagnostic::Severity::Warning, lineOf(key), key.column(),
                                      "duplicate key \"" + keyText + "\": the last value wins");
         }
         // Merge keys (<<): explicit keys win over merged ones.
@@ -346,6 +407,25 @@ private:
                     if (!n.get(k))
                         n.map.emplace_back(k, v);
         }
+    }
+
+    [[nodiscard]] bool isPlaceholder(const Event& ev) const
+    {
+        return m_placeholder && ev.line() == m_placeholder->line && ev.e.start_mark.column == m_placeholder->column;
+    }
+
+    void splicePlaceholder()
+    {
+        Event ev;
+        pull(ev);
+        if (ev.type() != YAML_SCALAR_EVENT || m_placeholderSeen)
+            throw Abandon {};
+        pull(ev);
+        if (ev.type() != YAML_SEQUENCE_END_EVENT)
+            throw Abandon {};
+        m_placeholderSeen = true;
+        m_placeholder->splice();
+        m_nodes = m_placeholder->lastItemNodes;
     }
 
     void streamItems()
@@ -398,8 +478,10 @@ private:
 
     yaml_parser_t m_parser {};
     std::uint32_t m_firstLine;
-    SnapshotBuilder& m_builder;
+    DocumentSink& m_builder;
     std::uint32_t& m_docIndex;
+    Placeholder* m_placeholder = nullptr;
+    bool m_placeholderSeen = false;
     std::string_view m_chunk;
     std::unordered_map<std::string, std::pair<Node, std::size_t>> m_anchors;
     std::size_t m_nodes = 0;
@@ -413,10 +495,153 @@ bool isMarker(std::string_view line, std::string_view marker)
         && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r' || line[3] == '\n');
 }
 
+// libyaml counts a lone CR and the Unicode breaks NEL, LS and PS as line ends; cut positions count only LF.
+bool hasOtherLineBreaks(std::string_view text)
+{
+    for (std::size_t at = 0; (at = text.find('\r', at)) != std::string_view::npos; ++at)
+        if (at + 1 == text.size() || text[at + 1] != '\n')
+            return true;
+    for (std::size_t at = 0; (at = text.find('\xC2', at)) != std::string_view::npos; ++at)
+        if (at + 1 < text.size() && text[at + 1] == '\x85')
+            return true;
+    for (std::size_t at = 0; (at = text.find('\xE2', at)) != std::string_view::npos; ++at)
+        if (at + 2 < text.size() && text[at + 1] == '\x80' && (text[at + 2] == '\xA8' || text[at + 2] == '\xA9'))
+            return true;
+    return false;
+}
+
+// Where a document's List items are, found from line starts alone: a root `items:` line (column 0) followed by
+// entries `- ` at one indentation, up to the first line at column 0 that is no entry, comment or blank line.
+struct ItemsLayout
+{
+    std::size_t regionStart = 0; // first entry
+    std::size_t tailStart = 0; // the document after the items
+    std::uint32_t regionLine = 0; // 0-based line of the first entry in the chunk
+    std::uint32_t regionLines = 0;
+    std::uint32_t indent = 0;
+    std::vector<std::pair<std::size_t, std::uint32_t>> entries; // (offset, 0-based line) of each entry
+};
+
+std::optional<ItemsLayout> findItems(std::string_view chunk)
+{
+    ItemsLayout layout;
+    enum class State { Header, AfterKey, Items } state = State::Header;
+    std::size_t pos = 0;
+    std::uint32_t line = 0;
+    while (pos < chunk.size()) {
+        const auto eol = chunk.find('\n', pos);
+        const std::size_t next = eol == std::string_view::npos ? chunk.size() : eol + 1;
+        const auto text = chunk.substr(pos, next - pos);
+        const auto first = text.find_first_not_of(" \t\r\n");
+        const bool blank = first == std::string_view::npos || text[first] == '#';
+        switch (state) {
+        case State::Header:
+            if (text.starts_with("items:")) {
+                const auto rest = text.substr(6);
+                const auto more = rest.find_first_not_of(" \t\r\n");
+                if (more == std::string_view::npos || (rest[more] == '#' && more > 0))
+                    state = State::AfterKey;
+            }
+            break;
+        case State::AfterKey:
+        case State::Items: {
+            if (blank)
+                break;
+            const auto spaces = text.find_first_not_of(' ');
+            const bool entry = text[spaces] == '-'
+                && (spaces + 1 == text.size() || std::strchr(" \t\r\n", text[spaces + 1]) != nullptr);
+            if (state == State::AfterKey) {
+                if (!entry)
+                    return std::nullopt;
+                state = State::Items;
+                layout.indent = static_cast<std::uint32_t>(spaces);
+                layout.regionStart = pos;
+                layout.regionLine = line;
+            }
+            if (spaces > layout.indent)
+                break;
+            if (spaces == layout.indent && entry) {
+                layout.entries.emplace_back(pos, line);
+                break;
+            }
+            // The end of the items must be a token at column 0, so that the rest parses as it would after them.
+            if (spaces != 0 || std::strchr(" \t-#", text[0]) != nullptr)
+                return std::nullopt;
+            layout.tailStart = pos;
+            layout.regionLines = line - layout.regionLine;
+            return layout;
+        }
+        }
+        pos = next;
+        ++line;
+    }
+    if (state != State::Items)
+        return std::nullopt;
+    layout.tailStart = chunk.size();
+    layout.regionLines = line - layout.regionLine;
+    return layout;
+}
+
+// Reads a List document on several threads (see readers.h); false if it did not, with the builder untouched.
+bool readListInParallel(std::string_view chunk, std::uint32_t firstLine, SnapshotBuilder& builder,
+                        std::uint32_t& docIndex, unsigned threads)
+{
+    if (hasOtherLineBreaks(chunk))
+        return false;
+    auto layout = findItems(chunk);
+    if (!layout || layout->entries.size() < 2)
+        return false;
+    // Parts of about equal size, several per thread so that uneven items still balance.
+    const auto& entries = layout->entries;
+    const std::size_t partCount = std::min<std::size_t>(entries.size(), std::size_t(threads) * 8);
+    const std::size_t regionBytes = layout->tailStart - layout->regionStart;
+    std::vector<std::size_t> cuts {0}; // indexes into entries
+    for (std::size_t e = 1; e < entries.size() && cuts.size() < partCount; ++e)
+        if (entries[e].first - layout->regionStart >= regionBytes * cuts.size() / partCount)
+            cuts.push_back(e);
+    std::atomic<bool> abandoned {false};
+    std::vector<detail::Recorder> parts(cuts.size(), detail::Recorder(builder.defaultNamespace(), &abandoned));
+    std::vector<std::size_t> partNodes(cuts.size(), 0);
+    const bool ok = detail::runParts(cuts.size(), threads, abandoned, [&](std::size_t i) {
+        const auto& [start, line] = entries[cuts[i]];
+        const std::size_t end = i + 1 < cuts.size() ? entries[cuts[i + 1]].first : layout->tailStart;
+        std::uint32_t unusedIndex = 0;
+        ChunkParser parser(chunk.substr(start, end - start), firstLine + line, parts[i], unusedIndex);
+        partNodes[i] = parser.runItems();
+    });
+    if (!ok)
+        return false;
+
+    // The document without its items: header, a one-line placeholder at the items' indentation, and the rest.
+    std::string skeleton(chunk.substr(0, layout->regionStart));
+    const auto placeholderLine = static_cast<std::uint32_t>(layout->regionLine);
+    skeleton.append(layout->indent, ' ').append("- 0\n").append(chunk.substr(layout->tailStart));
+    detail::Recorder document(builder.defaultNamespace(), nullptr);
+    Placeholder placeholder {placeholderLine, layout->indent, layout->regionLines - 1, partNodes.back(),
+                             [&] { document.splice(std::move(parts)); }};
+    std::uint32_t index = docIndex;
+    try {
+        ChunkParser parser(skeleton, firstLine, document, index);
+        parser.setText(skeleton);
+        parser.setPlaceholder(&placeholder);
+        parser.run();
+        if (!parser.placeholderSeen())
+            return false;
+    } catch (const Abandon&) {
+        return false;
+    }
+    document.replay(builder);
+    docIndex = index;
+    ++detail::parallelReads;
+    return true;
+}
+
 } // namespace
 
-void readYaml(std::string_view data, SnapshotBuilder& builder, const CancelCheck& canceled)
+void readYaml(std::string_view data, SnapshotBuilder& builder, const CancelCheck& canceled, const ReadOptions& options)
 {
+    detail::BuilderSink sink(builder);
+    const unsigned threads = detail::threadCount(options);
     // Split the stream at document markers so that a syntax error (after which libyaml cannot resume) costs only
     // its own document. Marker lines cannot occur inside YAML content, so the split is exact. Directives (%YAML,
     // %TAG) and comments before a `---` stay with the document they introduce.
@@ -427,7 +652,10 @@ void readYaml(std::string_view data, SnapshotBuilder& builder, const CancelCheck
     auto flush = [&](std::size_t end) {
         if (end > chunkStart && chunkHasContent) {
             const auto chunk = data.substr(chunkStart, end - chunkStart);
-            ChunkParser parser(chunk, chunkLine + 1, builder, docIndex);
+            if (threads > 1 && chunk.size() >= options.parallelMinBytes
+                && readListInParallel(chunk, chunkLine + 1, builder, docIndex, threads))
+                return;
+            ChunkParser parser(chunk, chunkLine + 1, sink, docIndex);
             parser.setText(chunk);
             parser.run();
         }

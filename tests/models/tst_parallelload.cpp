@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: Apache-2.0
+// Reading Lists on several threads gives the model and the diagnostics, in the same order, of a read on one thread:
+// on the demo snapshot, the real fixtures, generated snapshots, and inputs made to break the cut between items.
+#include "models/domain/snapshot.h"
+#include "models/io/generator.h"
+#include "models/io/readers.h"
+#include "models/io/snapshotloader.h"
+#include "testutils.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sstream>
+#include <string>
+
+using namespace rbx;
+using rbx::test::qs;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// Everything a load produces, as text: objects with every field and source position, the report, diagnostics.
+std::string dump(const Snapshot& s)
+{
+    std::ostringstream o;
+    auto strings = [&](const std::vector<std::string>& v) {
+        o << '[';
+        for (const auto& x : v)
+            o << x << ';';
+        o << ']';
+    };
+    auto map = [&](const StringMap& m) {
+        o << '{';
+        for (const auto& [k, v] : m)
+            o << k << '=' << v << ';';
+        o << '}';
+    };
+    auto meta = [&](const ObjectMeta& m) {
+        o << m.ns << '/' << m.name << " uid=" << m.uid << " created=" << m.creationTimestamp << " labels=";
+        map(m.labels);
+        o << " annotations=";
+        map(m.annotations);
+        for (const auto& r : m.ownerReferences)
+            o << " owner=" << r.apiVersion << ',' << r.kind << ',' << r.name << ',' << r.uid << ',' << r.controller;
+        o << " at " << m.source.file << ':' << m.source.line << ':' << m.source.column << '#' << m.source.document;
+    };
+    auto rules = [&](const std::vector<PolicyRule>& rs) {
+        for (const auto& r : rs) {
+            o << " rule ";
+            strings(r.verbs);
+            strings(r.apiGroups);
+            strings(r.resources);
+            strings(r.resourceNames);
+            strings(r.nonResourceURLs);
+        }
+    };
+    for (const auto& x : s.namespaces) {
+        o << "Namespace ";
+        meta(x.meta);
+        o << '\n';
+    }
+    for (const auto& x : s.serviceAccounts) {
+        o << "ServiceAccount ";
+        meta(x.meta);
+        o << " automount=" << (x.automountServiceAccountToken ? int(*x.automountServiceAccountToken) : -1);
+        strings(x.secrets);
+        strings(x.imagePullSecrets);
+        o << '\n';
+    }
+    for (const auto& x : s.secrets) {
+        o << "Secret ";
+        meta(x.meta);
+        o << " type=" << x.type;
+        strings(x.dataKeys);
+        if (x.token)
+            o << " token=" << x.token->sha256 << ',' << x.token->headerJson << ',' << x.token->claimsJson << ','
+              << x.token->decodeError;
+        o << '\n';
+    }
+    for (const auto& x : s.roles) {
+        o << (x.cluster ? "ClusterRole " : "Role ");
+        meta(x.meta);
+        rules(x.rules);
+        o << " aggregated=" << x.hasAggregationRule;
+        for (const auto& sel : x.clusterRoleSelectors) {
+            o << " selector=";
+            map(sel.matchLabels);
+            for (const auto& e : sel.matchExpressions) {
+                o << e.key << ' ' << e.op;
+                strings(e.values);
+            }
+        }
+        o << '\n';
+    }
+    for (const auto& x : s.bindings) {
+        o << (x.cluster ? "ClusterRoleBinding " : "RoleBinding ");
+        meta(x.meta);
+        o << " ref=" << x.roleRef.apiGroup << ',' << x.roleRef.kind << ',' << x.roleRef.name;
+        for (const auto& sub : x.subjects)
+            o << " subject=" << sub.kind << ',' << sub.apiGroup << ',' << sub.name << ',' << sub.ns;
+        o << '\n';
+    }
+    for (const auto& x : s.workloads) {
+        o << x.kind << ' ' << x.apiVersion << ' ';
+        meta(x.meta);
+        const auto& p = x.pod;
+        o << " sa=" << p.serviceAccountName << " automount="
+          << (p.automountServiceAccountToken ? int(*p.automountServiceAccountToken) : -1) << " node=" << p.nodeName;
+        strings(p.volumeNames);
+        strings(p.containers);
+        for (const auto& r : p.secretRefs)
+            o << " ref=" << r.secretName << ',' << int(r.via) << ',' << r.where;
+        for (const auto& t : p.projectedTokens)
+            o << " projected=" << t.volume << ',' << t.audience << ',' << t.expirationSeconds.value_or(-1) << ','
+              << t.path;
+        o << '\n';
+    }
+    for (const auto& x : s.nodes) {
+        o << "Node ";
+        meta(x.meta);
+        o << ' ' << x.kubeletVersion << '\n';
+    }
+    for (const auto& x : s.crds) {
+        o << "CRD ";
+        meta(x.meta);
+        o << ' ' << x.group << ' ' << x.plural << ' ' << x.kind << ' ' << x.namespaced;
+        strings(x.versions);
+        o << '\n';
+    }
+    for (const auto& d : s.discovery) {
+        o << "Discovered " << d.group << '/' << d.version << ' ' << d.name << ' ' << d.singularName << ' ' << d.kind
+          << ' ' << d.namespaced;
+        strings(d.verbs);
+        strings(d.shortNames);
+        o << '\n';
+    }
+    if (s.tokenTracking)
+        o << "TokenTracking " << s.tokenTracking->since << ' ' << s.tokenTracking->source.file << ':'
+          << s.tokenTracking->source.line << '\n';
+    const auto& r = s.report;
+    o << "files=" << r.files << " documents=" << r.documents << '\n';
+    for (const auto& k : r.kept)
+        o << "kept " << k.kind << ' ' << k.count << '\n';
+    for (const auto& k : r.skipped)
+        o << "skipped " << k.kind << ' ' << k.count << '\n';
+    for (const auto& d : r.duplicates)
+        o << "duplicate " << d << '\n';
+    for (const auto& n : r.notes)
+        o << "note " << n << '\n';
+    for (const auto& d : r.diagnostics)
+        o << "diagnostic " << d.toString() << '\n';
+    return o.str();
+}
+
+io::LoadOptions serial()
+{
+    io::LoadOptions o;
+    o.threads = 1;
+    return o;
+}
+
+// Every document on the parallel path, cut into many parts (more threads than cores is fine).
+io::LoadOptions parallel(unsigned threads)
+{
+    io::LoadOptions o;
+    o.threads = threads;
+    o.parallelMinBytes = 0;
+    return o;
+}
+
+std::size_t parallelReads()
+{
+    return io::detail::parallelReads.load();
+}
+
+} // namespace
+
+class TestParallelLoad : public QObject
+{
+    Q_OBJECT
+
+private:
+    // Returns how many documents the parallel path read.
+    std::size_t compareFiles(const std::vector<std::string>& inputs)
+    {
+        const auto expected = dump(*io::loadSnapshot(inputs, serial()));
+        const auto before = parallelReads();
+        for (unsigned threads : {2U, 3U, 7U}) {
+            const auto got = dump(*io::loadSnapshot(inputs, parallel(threads)));
+            if (got != expected) {
+                [&] { QCOMPARE(qs(got), qs(expected)); }();
+                return 0;
+            }
+        }
+        return parallelReads() - before;
+    }
+
+    std::size_t compareText(const std::string& text, io::Format format)
+    {
+        const auto name = format == io::Format::Json ? std::string("t.json") : std::string("t.yaml");
+        const auto expected = dump(*io::loadFromString(text, name, format, serial()));
+        const auto before = parallelReads();
+        for (unsigned threads : {2U, 3U, 16U}) {
+            const auto got = dump(*io::loadFromString(text, name, format, parallel(threads)));
+            if (got != expected) {
+                [&] { QCOMPARE(qs(got), qs(expected)); }();
+                return 0;
+            }
+        }
+        return parallelReads() - before;
+    }
+
+private slots:
+    void demoSnapshot()
+    {
+        const auto demo = test::dataDir().toStdString() + "/../../resources/demo";
+        QVERIFY(!io::snapshotFilesIn(demo).empty());
+        QVERIFY(compareFiles({demo}) > 0);
+    }
+
+    void fixtures()
+    {
+        const auto files = io::snapshotFilesIn(test::dataDir().toStdString() + "/fixtures");
+        QVERIFY(files.size() > 10);
+        std::size_t parallelDocs = 0;
+        for (const auto& f : files) {
+            parallelDocs += compareFiles({f});
+            if (QTest::currentTestFailed())
+                QFAIL(f.c_str());
+        }
+        QVERIFY(parallelDocs > 0);
+        QVERIFY(compareFiles({test::dataDir().toStdString() + "/fixtures"}) > 0); // all at once: duplicates
+    }
+
+    void generated_data()
+    {
+        QTest::addColumn<bool>("json");
+        QTest::addRow("yaml") << false;
+        QTest::addRow("json") << true;
+    }
+    void generated()
+    {
+        QFETCH(bool, json);
+        QTemporaryDir dir;
+        const auto path = dir.filePath(json ? QStringLiteral("g.json") : QStringLiteral("g.yaml")).toStdString();
+        QVERIFY(io::generateSnapshot(path, json, {0.02, 42}).objects > 100);
+        QCOMPARE(compareFiles({path}), std::size_t(3));
+        // Loaded twice: every object a duplicate, in the same order.
+        QCOMPARE(compareFiles({path, path}), std::size_t(6));
+    }
+
+    // Lines that look like item boundaries but are not, and input the cut cannot prove exact: the parallel read
+    // gives up and the result is that of one thread.
+    void yamlCuts_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("parallel"); // whether the parallel path can keep it
+        const QString sa = u"- apiVersion: v1\n  kind: ServiceAccount\n  metadata:\n    name: sa%1\n    namespace: ns\n"_s;
+        auto items = [&](int n) {
+            QString s;
+            for (int i = 0; i < n; ++i)
+                s += sa.arg(i);
+            return s;
+        };
+        QTest::addRow("plain") << (u"apiVersion: v1\nitems:\n"_s + items(6) + u"kind: List\nmetadata: {}\n"_s) << true;
+        QTest::addRow("comments and blank lines")
+            << (u"# header\napiVersion: v1\nitems: # the items\n\n# first\n"_s + items(3) + u"\n# between\n"_s
+                + items(3) + u"# after\nkind: List\n"_s)
+            << true;
+        QTest::addRow("indented entries") << (u"apiVersion: v1\nkind: List\nitems:\n  - kind: ServiceAccount\n"
+                                              "    apiVersion: v1\n    metadata: {name: a, namespace: x}\n"
+                                              "  - kind: ServiceAccount\n    apiVersion: v1\n"
+                                              "    metadata: {name: b, namespace: x}\nmetadata: {}\n"_s)
+                                          << true;
+        QTest::addRow("duplicate keys in items")
+            << (u"apiVersion: v1\nitems:\n"_s + items(2)
+                + u"- apiVersion: v1\n  kind: ServiceAccount\n  kind: ServiceAccount\n  metadata: {name: d, "
+                  "namespace: ns, name: e}\n"_s
+                + items(3) + u"kind: List\nkind: List\n"_s)
+            << true;
+        QTest::addRow("entry inside a quoted scalar")
+            << (u"apiVersion: v1\nitems:\n"_s + items(2)
+                + u"- apiVersion: v1\n  kind: ServiceAccount\n  metadata:\n    name: q\n    annotations:\n"
+                  "      note: \"one\n- two\n  three\"\n"_s
+                + items(2) + u"kind: List\n"_s)
+            << false;
+        QTest::addRow("entry inside a flow sequence")
+            << (u"apiVersion: v1\nitems:\n"_s + items(2) + u"- apiVersion: v1\n  kind: ServiceAccount\n"
+                                                             "  metadata: {name: f, labels: [a,\n- b]}\n"_s
+                + items(2) + u"kind: List\n"_s)
+            << false;
+        QTest::addRow("items key inside a quoted scalar")
+            << (u"apiVersion: v1\nnote: \"x\nitems:\n"_s + items(3) + u"kind: List\"\nkind: List\nitems: []\n"_s)
+            << false;
+        QTest::addRow("block scalar in an item") << (u"apiVersion: v1\nitems:\n"_s + items(2)
+                                                     + u"- apiVersion: v1\n  kind: ServiceAccount\n  metadata:\n"
+                                                       "    name: b\n    annotations:\n      text: |\n"
+                                                       "        - not an item\n        -\n"_s
+                                                     + items(2) + u"kind: List\n"_s)
+                                                 << true;
+        QTest::addRow("alias to an earlier item")
+            << (u"apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: ServiceAccount\n  metadata: &m {name: a, "
+                "namespace: x}\n"_s
+                + items(4) + u"- apiVersion: v1\n  kind: ServiceAccount\n  metadata: *m\n"_s + u"kind: List\n"_s)
+            << false;
+        QTest::addRow("alias in the tail") << (u"apiVersion: v1\nitems:\n- apiVersion: &v v1\n  kind: ServiceAccount\n"
+                                               "  metadata: {name: a, namespace: x}\n"_s
+                                               + items(3) + u"kind: List\nmetadata: {v: *v}\n"_s)
+                                           << false;
+        QTest::addRow("decode error in an item")
+            << (u"apiVersion: v1\nitems:\n"_s + items(3) + u"- apiVersion: v1\n  kind: ServiceAccount\n"
+                                                             "  metadata: {name: [x]}\n"_s
+                + items(3) + u"kind: List\n"_s)
+            << false;
+        QTest::addRow("syntax error in an item")
+            << (u"apiVersion: v1\nitems:\n"_s + items(3) + u"- apiVersion: v1\n  kind: [ServiceAccount\n"_s
+                + items(3) + u"kind: List\n"_s)
+            << false;
+        QTest::addRow("typed list, items without kind")
+            << (u"apiVersion: v1\nkind: ServiceAccountList\nitems:\n- metadata: {name: a, namespace: x}\n"
+                "- metadata: {name: b, namespace: x}\n"_s)
+            << false;
+        QTest::addRow("not a list kind") << (u"apiVersion: v1\nkind: Pod\nitems:\n"_s + items(3)) << true;
+        QTest::addRow("CRLF") << (u"apiVersion: v1\r\nitems:\r\n"_s + items(3).replace(u"\n"_s, u"\r\n"_s)
+                                  + u"kind: List\r\n"_s)
+                              << true;
+        QTest::addRow("lone CR") << (u"apiVersion: v1\ritems:\n"_s + items(3) + u"kind: List\n"_s) << false;
+        QTest::addRow("NEL in a scalar") << (u"apiVersion: v1\nitems:\n"_s + items(2)
+                                             + u"- apiVersion: v1\n  kind: ServiceAccount\n  metadata: {name: "
+                                               "\"a\u0085b\", namespace: x}\n"_s
+                                             + items(2) + u"kind: List\n"_s)
+                                         << false;
+        QTest::addRow("several documents") << (u"apiVersion: v1\nitems:\n"_s + items(3) + u"kind: List\n---\n"_s
+                                               + u"apiVersion: v1\nitems:\n"_s + items(3) + u"kind: List\n"_s)
+                                           << true;
+        QTest::addRow("entry indented by a tab") << (u"apiVersion: v1\nitems:\n"_s + items(2) + u"\t- x\n"_s
+                                                     + items(2) + u"kind: List\n"_s)
+                                                 << false;
+    }
+    void yamlCuts()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, parallel);
+        const auto reads = compareText(text.toStdString(), io::Format::Yaml);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(reads > 0, parallel);
+    }
+
+    void jsonCuts_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("parallel");
+        const QString sa = u"{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":{\"name\":\"sa%1\","
+                           "\"namespace\":\"ns\"}}"_s;
+        auto items = [&](int n) {
+            QStringList s;
+            for (int i = 0; i < n; ++i)
+                s << sa.arg(i);
+            return s.join(u",\n  "_s);
+        };
+        QTest::addRow("plain") << (u"{\"apiVersion\":\"v1\",\"items\":[\n  "_s + items(7) + u"],\"kind\":\"List\"}"_s)
+                               << true;
+        QTest::addRow("duplicate keys")
+            << (u"{\"kind\":\"List\",\"kind\":\"List\",\"items\":["_s + items(3)
+                + u",{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":{\"name\":\"d\",\"name\":\"e\"}},"_s
+                + items(3) + u"],\"apiVersion\":\"v1\",\"metadata\":{\"a\":1,\"a\":2}}"_s)
+            << true;
+        QTest::addRow("decode error") << (u"{\"kind\":\"List\",\"apiVersion\":\"v1\",\"items\":["_s + items(3)
+                                          + u",{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":7},"_s
+                                          + items(3) + u"]}"_s)
+                                      << false;
+        QTest::addRow("bad literal in an item") << (u"{\"kind\":\"List\",\"apiVersion\":\"v1\",\"items\":["_s + items(3)
+                                                    + u",{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\","
+                                                      "\"automountServiceAccountToken\":tru,\"metadata\":{\"name\":\"x\"}},"_s
+                                                    + items(3) + u"]}"_s)
+                                                << false;
+        QTest::addRow("typed list, items without kind")
+            << u"{\"kind\":\"ServiceAccountList\",\"apiVersion\":\"v1\",\"items\":[{\"metadata\":{\"name\":\"a\"}},"
+               "{\"metadata\":{\"name\":\"b\"}}]}"_s
+            << false;
+        QTest::addRow("scalar item") << (u"{\"kind\":\"List\",\"apiVersion\":\"v1\",\"items\":["_s + items(3)
+                                         + u",7]}"_s)
+                                     << false;
+        QTest::addRow("trailing content") << (u"{\"kind\":\"List\",\"apiVersion\":\"v1\",\"items\":["_s + items(3)
+                                              + u"]} {}"_s)
+                                          << false;
+        QTest::addRow("truncated") << (u"{\"kind\":\"List\",\"apiVersion\":\"v1\",\"items\":["_s + items(3)) << false;
+        QTest::addRow("array of objects") << (u"["_s + items(3) + u"]"_s) << false;
+        QTest::addRow("not a list kind") << (u"{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"items\":["_s + items(3)
+                                             + u"]}"_s)
+                                         << true;
+    }
+    void jsonCuts()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, parallel);
+        const auto reads = compareText(text.toStdString(), io::Format::Json);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(reads > 0, parallel);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestParallelLoad)
+#include "tst_parallelload.moc"
