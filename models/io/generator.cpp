@@ -223,6 +223,7 @@ public:
         : w(w)
         , rng(o.seed)
         , scale(o.scale)
+        , heavyBindings(o.heavyBindings)
     {
     }
 
@@ -235,8 +236,10 @@ public:
         w.beginSeq();
         const auto namespaces = std::max<std::size_t>(1, static_cast<std::size_t>(500 * scale));
         clusterObjects(std::max<std::size_t>(10, static_cast<std::size_t>(200 * scale)));
-        for (std::size_t n = 0; n < namespaces; ++n)
+        for (std::size_t n = 0; n < namespaces; ++n) {
             namespaceObjects("ns-" + std::to_string(n), n);
+            heavyBindingsIn("ns-" + std::to_string(n), n, namespaces);
+        }
         w.endSeq();
         w.key("kind");
         w.str("List");
@@ -456,6 +459,31 @@ private:
             w.str(ns);
         }
         w.endMap();
+    }
+
+    // The heavy ServiceAccount (in ns-0) and binding k (k = n, n + namespaces, ...) to role-(k % 3) of namespace n.
+    // Uses no random numbers, so every other object stays as it was.
+    void heavyBindingsIn(const std::string& ns, std::size_t n, std::size_t namespaces)
+    {
+        if (heavyBindings == 0)
+            return;
+        if (n == 0) {
+            header("v1", "ServiceAccount");
+            meta("heavy-bot", ns);
+            w.endMap();
+            ++counts.serviceAccounts;
+        }
+        for (std::size_t k = n; k < heavyBindings; k += namespaces) {
+            header("rbac.authorization.k8s.io/v1", "RoleBinding");
+            meta("heavy-bot-" + std::to_string(k), ns);
+            roleRef("Role", "role-" + std::to_string(k % 3));
+            w.key("subjects");
+            w.beginSeq();
+            subject("ServiceAccount", "heavy-bot", "ns-0");
+            w.endSeq();
+            w.endMap();
+            ++counts.bindings;
+        }
     }
 
     void namespaceObjects(const std::string& ns, std::size_t n)
@@ -706,6 +734,7 @@ private:
     Writer& w;
     std::mt19937_64 rng;
     double scale;
+    std::size_t heavyBindings;
     GeneratedCounts counts;
 };
 

@@ -12,6 +12,9 @@ struct GeneratorOptions
 {
     double scale = 1.0; // 1.0: 500 namespaces, 20k pods, 2.5k ServiceAccounts, 5k Secrets (~75 MB of YAML)
     std::uint64_t seed = 42;
+    // > 0: also a ServiceAccount ns-0/heavy-bot bound by this many RoleBindings, spread over the namespaces (the GUI
+    // benchmark's 50-binding graph). 0 leaves the snapshot exactly as before.
+    std::size_t heavyBindings = 0;
 };
 
 struct GeneratedCounts

@@ -159,9 +159,40 @@ void TokenTimelineChart::setModels(TokenTimelineModel* timeline, TokenMilestoneM
 {
     m_timeline = timeline;
     m_milestones = milestones;
-    connect(timeline, &QAbstractItemModel::modelReset, this, &TokenTimelineChart::rebuild);
-    connect(milestones, &QAbstractItemModel::modelReset, this, &TokenTimelineChart::rebuild);
+    connect(timeline, &QAbstractItemModel::modelReset, this, &TokenTimelineChart::scheduleRebuild);
+    connect(milestones, &QAbstractItemModel::modelReset, this, &TokenTimelineChart::scheduleRebuild);
+    m_dirty = false;
     rebuild();
+}
+
+void TokenTimelineChart::scheduleRebuild()
+{
+    m_dirty = true;
+    if (!isVisible() || m_rebuildQueued)
+        return;
+    m_rebuildQueued = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_rebuildQueued = false;
+            ensureBuilt();
+        },
+        Qt::QueuedConnection);
+}
+
+void TokenTimelineChart::ensureBuilt() const
+{
+    if (!m_dirty)
+        return;
+    auto* self = const_cast<TokenTimelineChart*>(this);
+    self->m_dirty = false;
+    self->rebuild();
+}
+
+void TokenTimelineChart::showEvent(QShowEvent* event)
+{
+    ensureBuilt();
+    QWidget::showEvent(event);
 }
 
 void TokenTimelineChart::rebuild()
@@ -347,6 +378,7 @@ void TokenTimelineChart::activateLane(int lane)
 
 void TokenTimelineChart::zoomBy(qreal factor)
 {
+    ensureBuilt();
     const auto plot = d->chart->plotArea();
     if (m_view->zoomAt)
         m_view->zoomAt(factor, plot.center().x());
@@ -364,6 +396,7 @@ void TokenTimelineChart::zoomOut()
 
 void TokenTimelineChart::pan(qreal fraction)
 {
+    ensureBuilt();
     if (!d->x)
         return;
     const auto a = d->x->min().toMSecsSinceEpoch();
@@ -374,6 +407,7 @@ void TokenTimelineChart::pan(qreal fraction)
 
 void TokenTimelineChart::resetZoom()
 {
+    ensureBuilt();
     if (!d->x || !m_timeline)
         return;
     d->x->setRange(QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(m_timeline->rangeStart()), Qt::UTC),
@@ -382,6 +416,7 @@ void TokenTimelineChart::resetZoom()
 
 std::pair<qreal, qreal> TokenTimelineChart::visibleRange() const
 {
+    ensureBuilt();
     if (!d->x)
         return {0, 0};
     return {static_cast<qreal>(d->x->min().toMSecsSinceEpoch()), static_cast<qreal>(d->x->max().toMSecsSinceEpoch())};
@@ -389,21 +424,25 @@ std::pair<qreal, qreal> TokenTimelineChart::visibleRange() const
 
 int TokenTimelineChart::laneCount() const
 {
+    ensureBuilt();
     return d->lanes;
 }
 
 int TokenTimelineChart::seriesCount() const
 {
+    ensureBuilt();
     return d->series;
 }
 
 QWidget* TokenTimelineChart::chartView() const
 {
+    ensureBuilt();
     return m_view;
 }
 
 bool TokenTimelineChart::exportImage(const QString& path) const
 {
+    ensureBuilt();
     return saveChartView(m_view, path);
 }
 

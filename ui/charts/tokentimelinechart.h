@@ -46,7 +46,15 @@ public:
 Q_SIGNALS:
     void subjectActivated(const rbx::SubjectRef& subject);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
+    // A rebuild adds three series per lane, and Qt Charts adds and removes series in time quadratic in their number
+    // (seconds for a thousand lanes): it waits until the chart is shown, and model resets that come together (the
+    // timeline and its milestones) make one rebuild.
+    void scheduleRebuild();
+    void ensureBuilt() const;
     void rebuild();
     void hover(qreal y, bool state);
 
@@ -56,6 +64,8 @@ private:
     QScrollArea* m_scroll;
     TokenTimelineModel* m_timeline = nullptr;
     TokenMilestoneModel* m_milestones = nullptr;
+    bool m_dirty = false;
+    bool m_rebuildQueued = false;
 };
 
 } // namespace rbx
