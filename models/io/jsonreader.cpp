@@ -4,7 +4,9 @@
 
 #include <simdjson.h>
 
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <optional>
 
 namespace rbx::io {
@@ -70,6 +72,20 @@ struct ItemText
     std::uint32_t column;
 };
 
+class JsonWalker;
+
+// Receives the items of a List that are read on other threads, as the walker finds their boundaries.
+class ItemSink
+{
+public:
+    virtual ~ItemSink() = default;
+    // `root`: the List's fields before its items.
+    virtual void beginItems(const Node& root) = 0;
+    virtual void add(const ItemText& item) = 0;
+    // After the last item: every item is decoded and committed in order (throws Abandon if one could not be).
+    virtual void endItems(JsonWalker& walker) = 0;
+};
+
 class JsonWalker
 {
 public:
@@ -81,8 +97,11 @@ public:
     {
     }
 
-    // Items of a List read on other threads: `items` collects them instead of decoding, `splice` reads them.
-    std::function<void(std::vector<ItemText>& items)> m_parallelItems;
+    // Items of a List read on other threads: handed to the sink instead of being decoded here.
+    ItemSink* m_parallelItems = nullptr;
+    // Nodes deeper than this get no position: on the parallel path only an item's own position is ever used (any
+    // error abandons the attempt, and the single-threaded read reports it).
+    int m_locateDepth = kMaxDepth + 1;
     std::size_t nodes() const
     {
         return m_nodes;
@@ -113,7 +132,8 @@ public:
     Node value(V&& v, std::vector<std::string_view>& path, int depth)
     {
         Node n;
-        locate(n, v);
+        if (depth <= m_locateDepth)
+            locate(n, v);
         if (depth > kMaxDepth)
             throw StructureError {"nesting deeper than " + std::to_string(kMaxDepth) + " levels"};
         if (++m_nodes > kMaxNodesPerDocument)
@@ -206,16 +226,16 @@ public:
             if (key == "items" && val.type().value() == od::json_type::array) {
                 isList = true;
                 if (m_parallelItems) {
-                    std::vector<ItemText> items;
+                    m_parallelItems->beginItems(rootNode);
                     for (auto item : val.get_array()) {
                         od::value v = item.value();
                         if (v.type().value() != od::json_type::object)
                             throw Abandon {};
                         const std::string_view text = v.get_object().value().raw_json().value();
                         const auto [line, column] = m_lines.at(static_cast<std::size_t>(text.data() - m_base));
-                        items.push_back({text, line, column});
+                        m_parallelItems->add({text, line, column});
                     }
-                    m_parallelItems(items);
+                    m_parallelItems->endItems(*this);
                     continue;
                 }
                 for (auto item : val.get_array()) {
@@ -371,54 +391,260 @@ void readJsonSerial(std::string_view data, simdjson::padded_string_view padded, 
     builder.endDocument(true);
 }
 
-// Reads a List's items on several threads (see readers.h); false if it did not, with the builder untouched.
-bool readJsonInParallel(std::string_view data, simdjson::padded_string_view padded, SnapshotBuilder& builder,
-                        unsigned threads)
+// Items of a List, parsed and decoded in chunks on every thread while the main thread still finds the later items'
+// boundaries, and committed in file order as they complete: the main thread commits a chunk as soon as it and all
+// before it are done, and parses chunks itself when there is nothing to commit.
+class ItemPipeline final : public ItemSink
 {
-    std::atomic<bool> abandoned {false};
-    detail::Recorder document(builder.defaultNamespace(), nullptr);
-    od::parser parser(std::max<std::size_t>(padded.size(), 1) + 64);
-    JsonWalker walker(padded.data(), data, document);
-    walker.m_parallelItems = [&](std::vector<ItemText>& items) {
-        if (items.empty()) {
-            document.splice({});
-            return;
+public:
+    // `listKind`: the List's kind, as far as it is known before its items, lets them commit (a kind that is known
+    // before them and is not a list kind will reject the whole document).
+    using Commit = std::function<void(detail::Recorder& chunk, bool listKind)>;
+
+    ItemPipeline(const std::string& defaultNamespace, const std::string& file, const char* readableEnd,
+                 unsigned threads, Commit commit)
+        : m_defaultNamespace(defaultNamespace)
+        , m_file(file)
+        , m_readableEnd(readableEnd)
+        , m_threads(threads)
+        , m_commit(std::move(commit))
+    {
+    }
+    ItemPipeline(const ItemPipeline&) = delete;
+    ItemPipeline& operator=(const ItemPipeline&) = delete;
+    ~ItemPipeline() override
+    {
+        stop();
+    }
+
+    void beginItems(const Node& root) override
+    {
+        const Node* kind = root.get("kind");
+        m_listKind = !kind || (kind->isScalar() && (kind->scalar == "List" || kind->scalar.ends_with("List")));
+        stop();
+        m_chunks.clear();
+        m_open = {};
+        m_closed = false;
+        m_nextClaim = 0;
+        m_nextCommit = 0;
+        for (unsigned t = 1; t < m_threads; ++t)
+            m_helpers.emplace_back([this] { help(); });
+    }
+
+    void add(const ItemText& item) override
+    {
+        if (m_abandoned.load(std::memory_order_relaxed))
+            throw Abandon {};
+        m_open.push_back(item);
+        if (m_open.size() >= kChunkItems) {
+            publish();
+            commitReady();
         }
-        const std::size_t partCount = std::min<std::size_t>(items.size(), std::size_t(threads) * 8);
-        std::vector<detail::Recorder> parts(partCount, detail::Recorder(builder.defaultNamespace(), &abandoned));
-        std::vector<std::size_t> partNodes(partCount, 0);
-        const bool ok = detail::runParts(partCount, threads, abandoned, [&](std::size_t i) {
-            od::parser itemParser;
-            std::string buffer;
+    }
+
+    void endItems(JsonWalker& walker) override
+    {
+        publish();
+        {
+            const std::lock_guard lock(m_mutex);
+            m_closed = true;
+        }
+        m_wake.notify_all();
+        for (;;) {
+            commitReady();
+            std::unique_lock lock(m_mutex);
+            if (m_abandoned.load(std::memory_order_relaxed) || m_nextCommit == m_chunks.size())
+                break;
+            if (m_nextClaim < m_chunks.size()) {
+                Chunk* chunk = &m_chunks[m_nextClaim++];
+                lock.unlock();
+                parse(*chunk);
+                continue;
+            }
+            m_wake.wait(lock, [&] {
+                return m_abandoned.load(std::memory_order_relaxed) || m_chunks[m_nextCommit].done;
+            });
+        }
+        stop();
+        if (m_failure)
+            std::rethrow_exception(m_failure);
+        if (m_abandoned)
+            throw Abandon {};
+        // The single-threaded read counts the root's later fields on from the last item's count.
+        if (!m_chunks.empty())
+            walker.setNodes(m_chunks.back().lastNodes);
+    }
+
+private:
+    static constexpr std::size_t kChunkItems = 64;
+
+    struct Chunk
+    {
+        std::vector<ItemText> items;
+        detail::Recorder recorder;
+        std::size_t lastNodes = 0;
+        bool done = false; // guarded by m_mutex
+    };
+
+    void publish()
+    {
+        if (m_open.empty())
+            return;
+        {
+            const std::lock_guard lock(m_mutex);
+            m_chunks.push_back(
+                {std::move(m_open), detail::Recorder(m_defaultNamespace, &m_abandoned, &m_file), 0, false});
+        }
+        m_open = {};
+        m_wake.notify_all();
+    }
+
+    // Commits, in order, the chunks that are done (on the main thread, outside the lock).
+    void commitReady()
+    {
+        for (;;) {
+            Chunk* chunk = nullptr;
+            {
+                const std::lock_guard lock(m_mutex);
+                if (m_abandoned.load(std::memory_order_relaxed) || m_nextCommit >= m_chunks.size()
+                    || !m_chunks[m_nextCommit].done)
+                    return;
+                chunk = &m_chunks[m_nextCommit];
+            }
+            m_commit(chunk->recorder, m_listKind);
+            chunk->items = {};
+            const std::lock_guard lock(m_mutex);
+            ++m_nextCommit;
+        }
+    }
+
+    void help()
+    {
+        for (;;) {
+            Chunk* chunk = nullptr;
+            {
+                std::unique_lock lock(m_mutex);
+                m_wake.wait(lock, [&] {
+                    return m_abandoned.load(std::memory_order_relaxed) || m_stopping || m_closed
+                        || m_nextClaim < m_chunks.size();
+                });
+                if (m_abandoned.load(std::memory_order_relaxed) || m_stopping || m_nextClaim >= m_chunks.size())
+                    return;
+                chunk = &m_chunks[m_nextClaim++];
+            }
+            parse(*chunk);
+        }
+    }
+
+    // Decodes one chunk into its recorder (any thread); anything unusual abandons the whole attempt.
+    void parse(Chunk& chunk)
+    {
+        try {
+            od::parser parser;
             std::vector<std::string_view> path;
-            for (std::size_t k = items.size() * i / partCount; k < items.size() * (i + 1) / partCount; ++k) {
-                const auto& item = items[k];
-                // Each item in its own padded buffer: what follows it in the file must not be read as its own.
-                buffer.assign(item.text);
-                buffer.append(simdjson::SIMDJSON_PADDING, ' ');
-                JsonWalker itemWalker(buffer.data(), std::string_view(buffer.data(), item.text.size()), parts[i],
-                                      item.line, item.column);
+            for (const auto& item : chunk.items) {
+                if (m_abandoned.load(std::memory_order_relaxed))
+                    throw Abandon {};
+                // Parsed in place: simdjson's first stage reads only the item's bytes (what follows it in the file is
+                // padding to it), and the file's buffer stays readable SIMDJSON_PADDING bytes past its end.
+                const char* begin = item.text.data();
+                JsonWalker walker(begin, item.text, chunk.recorder, item.line, item.column);
+                walker.m_locateDepth = 2;
                 try {
-                    od::document doc = itemParser.iterate(buffer.data(), item.text.size(), buffer.size());
-                    Node o = itemWalker.value(doc.get_value().value(), path, 2);
+                    od::document doc = parser.iterate(begin, item.text.size(),
+                                                      static_cast<std::size_t>(m_readableEnd - begin));
+                    Node o = walker.value(doc.get_value().value(), path, 2);
                     const Node* kind = o.get("kind");
                     const Node* apiVersion = o.get("apiVersion");
                     if (!kind || !apiVersion || !kind->isScalar() || !apiVersion->isScalar())
                         throw Abandon {}; // waits for the list's kind: read on one thread
-                    parts[i].addObject(o);
-                    partNodes[i] = itemWalker.nodes();
+                    chunk.recorder.addObject(o);
+                    chunk.lastNodes = walker.nodes();
                 } catch (const simdjson::simdjson_error&) {
                     throw Abandon {};
                 } catch (const StructureError&) {
                     throw Abandon {};
                 }
             }
-        });
-        if (!ok)
-            throw Abandon {};
-        walker.setNodes(partNodes.back());
-        document.splice(std::move(parts));
-    };
+        } catch (const Abandon&) {
+            m_abandoned = true;
+        } catch (...) {
+            const std::lock_guard lock(m_mutex);
+            if (!m_failure)
+                m_failure = std::current_exception();
+            m_abandoned = true;
+        }
+        {
+            const std::lock_guard lock(m_mutex);
+            chunk.done = true;
+        }
+        m_wake.notify_all();
+    }
+
+    void stop()
+    {
+        {
+            const std::lock_guard lock(m_mutex);
+            m_stopping = true;
+        }
+        m_wake.notify_all();
+        for (auto& h : m_helpers)
+            h.join();
+        m_helpers.clear();
+        m_stopping = false;
+    }
+
+    const std::string& m_defaultNamespace;
+    const std::string& m_file;
+    const char* m_readableEnd;
+    unsigned m_threads;
+    Commit m_commit;
+    std::vector<std::thread> m_helpers;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<Chunk> m_chunks; // elements stay put as chunks are added; indexed under m_mutex only
+    std::vector<ItemText> m_open; // the chunk being filled (main thread)
+    std::size_t m_nextClaim = 0; // guarded by m_mutex
+    std::size_t m_nextCommit = 0; // guarded by m_mutex
+    bool m_listKind = true;
+    bool m_closed = false; // guarded by m_mutex
+    bool m_stopping = false; // guarded by m_mutex
+    std::atomic<bool> m_abandoned {false};
+    std::exception_ptr m_failure; // guarded by m_mutex
+};
+
+// Reads a List's items on several threads (see readers.h); false if it did not, with the builder untouched.
+// The chunks are committed into a copy of the builder as they complete (while later ones still parse), which
+// replaces the builder once the whole document has been read; when the builder already holds many objects, copying
+// it would cost more than it saves, and the chunks are replayed into it at the end instead.
+bool readJsonInParallel(std::string_view data, simdjson::padded_string_view padded, SnapshotBuilder& builder,
+                        unsigned threads)
+{
+    constexpr std::size_t kMaxObjectsToCopy = 4096;
+    std::optional<SnapshotBuilder> scratch;
+    if (builder.committedObjects() <= kMaxObjectsToCopy)
+        scratch.emplace(builder);
+    detail::Recorder document(builder.defaultNamespace(), nullptr);
+    od::parser parser(std::max<std::size_t>(padded.size(), 1) + 64);
+    JsonWalker walker(padded.data(), data, document);
+    bool committedEarly = false;
+    ItemPipeline items(builder.defaultNamespace(), builder.file(), padded.data() + padded.capacity(), threads,
+                       [&](detail::Recorder& chunk, bool listKind) {
+                           if (scratch) {
+                               document.replay(*scratch); // what precedes the items (a no-op after the first chunk)
+                               chunk.replay(*scratch);
+                               if (listKind) {
+                                   // Into the copy, before the document ends: if it then fails, the copy is dropped.
+                                   scratch->commitPendingObjects();
+                                   committedEarly = true;
+                               }
+                           } else {
+                               std::vector<detail::Recorder> part;
+                               part.push_back(std::move(chunk));
+                               document.splice(std::move(part));
+                           }
+                       });
+    walker.m_parallelItems = &items;
     document.beginDocument(0);
     try {
         od::document doc = parser.iterate(padded);
@@ -438,7 +664,14 @@ bool readJsonInParallel(std::string_view data, simdjson::padded_string_view padd
         return false;
     }
     document.endDocument(true);
-    document.replay(builder);
+    if (scratch) {
+        document.replay(*scratch);
+        if (committedEarly && scratch->failedCurrentDocument())
+            return false; // its objects are in the copy: read it again on one thread, which commits none of them
+        builder = std::move(*scratch);
+    } else {
+        document.replay(builder);
+    }
     ++detail::parallelReads;
     return true;
 }

@@ -153,9 +153,11 @@ public:
     };
     using Op = std::variant<Begin, End, Warning, PreparedObject, EndList, Splice>;
 
-    Recorder(const std::string& defaultNamespace, const std::atomic<bool>* abandoned)
+    // `file`, if given, is set on the decoded objects here (the builder then has no copy to make).
+    Recorder(const std::string& defaultNamespace, const std::atomic<bool>* abandoned, const std::string* file = nullptr)
         : m_defaultNamespace(&defaultNamespace)
         , m_abandoned(abandoned)
+        , m_file(file)
     {
     }
 
@@ -191,6 +193,10 @@ public:
         auto prepared = SnapshotBuilder::prepare(object, *m_defaultNamespace);
         if (!prepared.empty() && std::holds_alternative<DecodeError>(prepared.back().what))
             throw Abandon {};
+        if (m_file)
+            for (auto& step : prepared)
+                if (auto* o = std::get_if<DecodedObject>(&step.what))
+                    std::visit([&](auto& v) { v.meta.source.file = *m_file; }, *o);
         m_ops.emplace_back(std::move(prepared));
     }
     void addPendingListItem(Node) override
@@ -234,6 +240,7 @@ private:
     std::vector<Op> m_ops;
     const std::string* m_defaultNamespace;
     const std::atomic<bool>* m_abandoned;
+    const std::string* m_file;
 };
 
 // Runs part(i) for every i in [0, count) on up to `threads` threads, the caller being one of them. Returns false if

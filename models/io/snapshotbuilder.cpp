@@ -706,7 +706,13 @@ void SnapshotBuilder::addPrepared(PreparedObject prepared)
         if (m_documentFailed)
             return;
         if (auto* o = std::get_if<DecodedObject>(&step.what)) {
-            std::visit([&](auto& v) { v.meta.source.file = m_file; v.meta.source.document = m_document; }, *o);
+            std::visit(
+                [&](auto& v) {
+                    if (v.meta.source.file != m_file) // usually set already by the thread that decoded it
+                        v.meta.source.file = m_file;
+                    v.meta.source.document = m_document;
+                },
+                *o);
             if (step.namespaceDefaulted)
                 ++m_pendingDefaulted;
             m_pending.push_back(std::move(*o));
@@ -759,6 +765,13 @@ void SnapshotBuilder::endList(const Node& listRoot)
     m_pendingItems.clear();
 }
 
+void SnapshotBuilder::commitPendingObjects()
+{
+    for (auto& o : m_pending)
+        commit(std::move(o));
+    m_pending.clear();
+}
+
 void SnapshotBuilder::endDocument(bool ok)
 {
     if (!ok || m_documentFailed) {
@@ -769,9 +782,7 @@ void SnapshotBuilder::endDocument(bool ok)
         m_pendingDefaulted = 0;
         return;
     }
-    for (auto& o : m_pending)
-        commit(std::move(o));
-    m_pending.clear();
+    commitPendingObjects();
     for (const auto& s : m_pendingSkipped)
         ++m_skippedCounts[s];
     m_pendingSkipped.clear();

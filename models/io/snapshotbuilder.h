@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <variant>
 
 namespace rbx::io {
@@ -62,6 +63,18 @@ public:
     {
         return m_defaultNamespace;
     }
+    [[nodiscard]] const std::string& file() const
+    {
+        return m_file;
+    }
+    // Commits the current document's objects so far, before the document ends. Only for a builder that is thrown
+    // away if the document then fails (a failed document must commit nothing).
+    void commitPendingObjects();
+    // Objects committed so far (what copying the builder costs, roughly).
+    [[nodiscard]] std::size_t committedObjects() const
+    {
+        return m_index.size();
+    }
     // Items of a list whose kind/apiVersion are not known yet: kept until endList().
     void addPendingListItem(Node item);
     [[nodiscard]] bool hasPendingListItems() const
@@ -111,7 +124,19 @@ private:
     std::vector<Node> m_pendingItems; // list items waiting for the list's kind
     std::map<std::string, std::size_t> m_keptCounts;
     std::map<std::string, std::size_t> m_skippedCounts;
-    std::map<std::tuple<std::string, std::string, std::string>, std::size_t> m_index; // (kind, ns, name) -> position
+    using ObjectKey = std::tuple<std::string, std::string, std::string>; // (kind, ns, name)
+    struct ObjectKeyHash
+    {
+        std::size_t operator()(const ObjectKey& k) const noexcept
+        {
+            const std::hash<std::string> h;
+            std::size_t seed = h(std::get<0>(k));
+            for (const auto* part : {&std::get<1>(k), &std::get<2>(k)})
+                seed ^= h(*part) + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
+            return seed;
+        }
+    };
+    std::unordered_map<ObjectKey, std::size_t, ObjectKeyHash> m_index; // -> position in its list (lookups only)
     std::vector<std::string> m_pendingSkipped;
     std::vector<DiscoveredResource> m_pendingDiscovery;
     std::size_t m_pendingDefaulted = 0;

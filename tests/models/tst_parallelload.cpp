@@ -249,6 +249,17 @@ private slots:
         QCOMPARE(compareFiles({path, path}), std::size_t(6));
     }
 
+    // After a file with many objects, a List's items are no longer committed into a copy of the builder while later
+    // items still parse, but replayed into it at the end: the same model and diagnostics either way.
+    void generatedAfterLargeFile()
+    {
+        QTemporaryDir dir;
+        const auto path = dir.filePath(QStringLiteral("g.json")).toStdString();
+        QVERIFY(io::generateSnapshot(path, true, {0.2, 42}).objects > 4096);
+        QVERIFY(io::loadSnapshot({path}, serial())->objectCount() > 4096);
+        QCOMPARE(compareFiles({path, path}), std::size_t(6));
+    }
+
     // Lines that look like item boundaries but are not, and input the cut cannot prove exact: the parallel read
     // gives up and the result is that of one thread.
     void yamlCuts_data()
@@ -387,10 +398,80 @@ private slots:
                                           << false;
         QTest::addRow("truncated") << (u"{\"kind\":\"List\",\"apiVersion\":\"v1\",\"items\":["_s + items(3)) << false;
         QTest::addRow("array of objects") << (u"["_s + items(3) + u"]"_s) << false;
+        QTest::addRow("not a list kind, after the items")
+            << (u"{\"apiVersion\":\"v1\",\"items\":["_s + items(300) + u"],\"kind\":\"Pod\"}"_s) << false;
+        QTest::addRow("list kind replaced after the items")
+            << (u"{\"kind\":\"List\",\"apiVersion\":\"v1\",\"items\":["_s + items(300) + u"],\"kind\":\"Pod\"}"_s)
+            << false;
+        // Many items: decoded in chunks, the first chunks committed while later ones still parse.
+        QTest::addRow("many items") << (u"{\"kind\":\"List\",\"apiVersion\":\"v1\",\"items\":[\n  "_s + items(1000)
+                                        + u"],\"metadata\":{\"a\":1,\"a\":2}}"_s)
+                                    << true;
+        QTest::addRow("two items arrays")
+            << (u"{\"kind\":\"List\",\"items\":["_s + items(300) + u"],\"apiVersion\":\"v1\",\"items\":["_s + items(500)
+                + u"]}"_s)
+            << true;
+        QTest::addRow("duplicate key in a late item")
+            << (u"{\"kind\":\"List\",\"apiVersion\":\"v1\",\"items\":["_s + items(700)
+                + u",{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\","
+                  "\"metadata\":{\"name\":\"d\",\"name\":\"e\"}},"_s
+                + items(100) + u"]}"_s)
+            << true;
+        QTest::addRow("decode error in a late item")
+            << (u"{\"kind\":\"List\",\"apiVersion\":\"v1\",\"items\":["_s + items(900)
+                + u",{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":7},"_s + items(3) + u"]}"_s)
+            << false;
+        QTest::addRow("syntax error in a late item")
+            << (u"{\"kind\":\"List\",\"apiVersion\":\"v1\",\"items\":["_s + items(900)
+                + u",{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":{\"name\":tru}},"_s + items(3)
+                + u"]}"_s)
+            << false;
+        QTest::addRow("truncated after many items")
+            << (u"{\"kind\":\"List\",\"apiVersion\":\"v1\",\"items\":["_s + items(900)) << false;
         QTest::addRow("not a list kind") << (u"{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"items\":["_s + items(3)
                                              + u"]}"_s)
                                          << true;
     }
+    // Items are parsed in place in the file's buffer, each followed by the rest of the file: damaged items (a byte
+    // removed, replaced or inserted, at deterministic places) must give exactly what one thread gives.
+    void jsonDamagedItems()
+    {
+        const QString role = u"{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"Role\","
+                             "\"metadata\":{\"name\":\"r%1\",\"namespace\":\"ns\"},"
+                             "\"rules\":[{\"verbs\":[\"get\",\"list\"],\"resources\":[\"pods\"],"
+                             "\"apiGroups\":[\"\"]}]}"_s;
+        const QString sa = u"{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":{\"name\":\"sa%1\","
+                           "\"namespace\":\"ns\",\"labels\":{\"a\":\"b\"}},\"automountServiceAccountToken\":false}"_s;
+        QStringList items;
+        for (int i = 0; i < 200; ++i)
+            items << (i % 3 == 0 ? role : sa).arg(i);
+        const QString list
+            = u"{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[\n  "_s + items.join(u",\n  "_s) + u"\n]}"_s;
+        const std::string text = list.toStdString();
+        const std::string damage = std::string("{}[],:") + '"' + '\\' + " 0tn";
+        std::uint32_t seed = 12345;
+        auto next = [&] { return seed = seed * 1103515245U + 12345U, seed >> 8; };
+        std::size_t parallelDocs = 0;
+        for (int round = 0; round < 150; ++round) {
+            std::string t = text;
+            const std::size_t at = 40 + next() % (t.size() - 42);
+            switch (next() % 3) {
+            case 0:
+                t.erase(at, 1);
+                break;
+            case 1:
+                t[at] = damage[next() % damage.size()];
+                break;
+            default:
+                t.insert(at, 1, damage[next() % damage.size()]);
+            }
+            parallelDocs += compareText(t, io::Format::Json);
+            if (QTest::currentTestFailed())
+                QFAIL(t.c_str());
+        }
+        QVERIFY(parallelDocs > 0); // some damage (e.g. in a name) leaves valid JSON
+    }
+
     void jsonCuts()
     {
         QFETCH(QString, text);
