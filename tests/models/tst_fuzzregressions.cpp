@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 // Every input a fuzzer ever crashed or hung on (tests/data/fuzz-regressions/<target>/*) loads without crashing, and
-// the token/review decoders take each input too. A new crash file added there is a new regression test.
+// every other decoder takes each input too: token, review, and the live-cluster readers exactly as their fuzz targets
+// run them (tests/fuzz/clusterharness.h: kubeconfig, ExecCredential, aggregated discovery and metadata-only Secrets).
+// A new crash file added there is a new regression test.
 #include "models/analysis/policy.h"
 #include "models/io/accessreview.h"
 #include "models/io/snapshotloader.h"
 #include "models/io/token.h"
+
+#include "fuzz/clusterharness.h"
 #include "testutils.h"
 
 #include <QDirIterator>
 #include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace rbx;
@@ -17,9 +22,22 @@ class TestFuzzRegressions : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase();
     void inputs_data();
     void inputs();
+
+private:
+    QTemporaryDir m_dir;
+    std::string m_readable; // what the kubeconfig harness reads for every file an input names
 };
+
+void TestFuzzRegressions::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    const auto path = m_dir.filePath(QStringLiteral("readable.pem"));
+    QVERIFY(test::writeFile(path, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"));
+    m_readable = path.toStdString();
+}
 
 void TestFuzzRegressions::inputs_data()
 {
@@ -35,6 +53,14 @@ void TestFuzzRegressions::inputs_data()
     }
     if (n == 0)
         QTest::newRow("seed: empty input") << QString();
+    // The hand-written seeds of the fuzz targets hold every invariant too.
+    QDirIterator seeds(QStringLiteral(RBX_SOURCE_DIR "/tests/fuzz/seeds"), QDir::Files, QDirIterator::Subdirectories);
+    while (seeds.hasNext()) {
+        const auto path = seeds.next();
+        QTest::newRow(qPrintable(QStringLiteral("seed: ") + QFileInfo(path).dir().dirName() + u'/'
+                                 + QFileInfo(path).fileName()))
+            << path;
+    }
 }
 
 void TestFuzzRegressions::inputs()
@@ -56,6 +82,9 @@ void TestFuzzRegressions::inputs()
     const Policy empty(io::loadFromString("", "empty.yaml"));
     const auto answer = io::answerSubjectAccessReview(empty, std::string(text));
     QVERIFY(answer.find("\"status\"") != std::string::npos);
+    QVERIFY(fuzz::kubeconfig(text, m_readable));
+    QVERIFY(fuzz::execCredential(text));
+    QVERIFY(fuzz::clusterJson(text));
 }
 
 QTEST_GUILESS_MAIN(TestFuzzRegressions)

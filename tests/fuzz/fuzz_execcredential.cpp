@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
+// libFuzzer target: the ExecCredential JSON an exec credential plugin prints (v1 and v1beta1).
+#include "clusterharness.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    if (!rbx::fuzz::execCredential(text))
+        __builtin_trap();
+    return 0;
+}
