@@ -171,14 +171,14 @@ std::optional<cluster::ConnectionConfig> liveConnection(const QCommandLineParser
 }
 
 std::shared_ptr<const Snapshot> loadLive(const QCommandLineParser& p, const Common& c, int& code,
-                                         cluster::PullResult* result)
+                                         cluster::PullResult* result, const cluster::ConnectionConfig* resolved)
 {
     if (p.isSet(c.snapshot)) {
         err("rbx: give either --snapshot or a live cluster (--kubeconfig/--context/--live), not both");
         code = kExitUsage;
         return nullptr;
     }
-    const auto connection = liveConnection(p, c, code);
+    const auto connection = resolved ? std::optional<cluster::ConnectionConfig>(*resolved) : liveConnection(p, c, code);
     if (!connection)
         return nullptr;
     cluster::PullOptions options;

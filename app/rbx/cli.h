@@ -109,8 +109,10 @@ bool parse(QCommandLineParser& p, const QString& command, const QStringList& arg
                                                                       int& code);
 // Pulls the live cluster (progress on stderr when it is a terminal); nullptr (and exit code 2) when the pull fails.
 // Coverage gaps are printed on stderr; with --strict they are fatal.
+// `resolved`: the connection liveConnection() returned already (its warnings are not printed again).
 [[nodiscard]] std::shared_ptr<const Snapshot> loadLive(const QCommandLineParser& p, const Common& c, int& code,
-                                                       cluster::PullResult* result = nullptr);
+                                                       cluster::PullResult* result = nullptr,
+                                                       const cluster::ConnectionConfig* resolved = nullptr);
 // Loads --snapshot inputs (or the live cluster); prints diagnostics on stderr; nullptr (and the exit code) on input
 // errors or --strict.
 [[nodiscard]] std::shared_ptr<const Snapshot> load(const QCommandLineParser& p, const Common& c, int& code);

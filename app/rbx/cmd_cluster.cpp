@@ -203,7 +203,7 @@ int cmdCrosscheck(const QStringList& args)
     if (!connection)
         return code;
     cluster::PullResult pulled;
-    auto snapshot = loadLive(p, c, code, &pulled);
+    auto snapshot = loadLive(p, c, code, &pulled, &*connection);
     if (!snapshot)
         return code;
     const Policy policy(snapshot);

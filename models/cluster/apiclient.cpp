@@ -161,7 +161,7 @@ bool ApiClient::prepareCredentials(bool refresh, QString* error)
                                        || (m_exec->expiration && *m_exec->expiration <= QDateTime::currentDateTimeUtc()))) {
         const bool hadCert = m_exec && !m_exec->clientCertificatePem.empty();
         m_exec.reset();
-        auto r = runExecPlugin(c, 60000, m_canceled);
+        auto r = execCredential(c, refresh, 60000, m_canceled);
         if (!r.credential)
             return fail(qs(r.error));
         m_exec = std::move(r.credential);

@@ -3,11 +3,15 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QMutex>
+#include <QMutexLocker>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QStandardPaths>
+
+#include <map>
 
 namespace rbx::cluster {
 
@@ -174,6 +178,49 @@ ExecResult runExecPlugin(const ConnectionConfig& c, int timeoutMs, const std::fu
     r = parseExecCredential(out.toStdString(), x.apiVersion);
     if (!r.credential)
         r.error = who + ": " + r.error;
+    return r;
+}
+
+namespace {
+
+std::string cacheKey(const ConnectionConfig& c)
+{
+    std::string key = c.server + '\n' + c.userName + '\n' + c.exec->command + '\n' + c.exec->apiVersion;
+    for (const auto& a : c.exec->args)
+        key += '\n' + a;
+    for (const auto& e : c.exec->env)
+        key += '\n' + e.name + '=' + e.value;
+    return key;
+}
+
+} // namespace
+
+ExecResult execCredential(const ConnectionConfig& c, bool refresh, int timeoutMs, const std::function<bool()>& canceled)
+{
+    static QMutex mutex;
+    static std::map<std::string, ExecCredential> cache; // in memory only, never written anywhere
+    if (!c.exec) {
+        ExecResult r;
+        r.error = "no exec plugin is configured";
+        return r;
+    }
+    const auto key = cacheKey(c);
+    {
+        QMutexLocker lock(&mutex);
+        const auto it = cache.find(key);
+        if (it != cache.end()) {
+            const bool expired = it->second.expiration && *it->second.expiration <= QDateTime::currentDateTimeUtc();
+            if (refresh || expired)
+                cache.erase(it);
+            else
+                return ExecResult {it->second, {}};
+        }
+    }
+    auto r = runExecPlugin(c, timeoutMs, canceled);
+    if (r.credential) {
+        QMutexLocker lock(&mutex);
+        cache[key] = *r.credential;
+    }
     return r;
 }
 

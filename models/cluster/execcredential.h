@@ -35,6 +35,11 @@ struct ExecResult
 // Parses a plugin's stdout as the ExecCredential of `apiVersion`. Exposed for tests and the fuzzer.
 [[nodiscard]] ExecResult parseExecCredential(const std::string& stdoutText, const std::string& apiVersion);
 
+// The credentials exec plugins handed out in this process, as client-go caches them: reused by every client of the same
+// plugin, user and cluster until their expirationTimestamp; `refresh` (after a 401) runs the plugin again.
+[[nodiscard]] ExecResult execCredential(const ConnectionConfig& connection, bool refresh, int timeoutMs = 60000,
+                                        const std::function<bool()>& canceled = {});
+
 // Runs connection.exec (which must be set) and waits at most `timeoutMs`; `canceled` is polled while it runs.
 [[nodiscard]] ExecResult runExecPlugin(const ConnectionConfig& connection, int timeoutMs = 60000,
                                        const std::function<bool()>& canceled = {});

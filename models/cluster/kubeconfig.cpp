@@ -44,10 +44,13 @@ bool boolean(const std::string& file, const YAML::Node& map, const char* key, co
         return false;
     if (!n.IsScalar())
         fail(file, n, where + '.' + key + ": expected true or false");
+    // kubectl reads kubeconfigs with go-yaml v2 (YAML 1.1 booleans): yes/no and on/off count too.
+    static const std::set<std::string> truthy {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"};
+    static const std::set<std::string> falsy {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N"};
     const auto& s = n.Scalar();
-    if (s == "true" || s == "True" || s == "TRUE")
+    if (truthy.count(s))
         return true;
-    if (s == "false" || s == "False" || s == "FALSE")
+    if (falsy.count(s))
         return false;
     fail(file, n, where + '.' + key + ": expected true or false, got \"" + s + '"');
 }

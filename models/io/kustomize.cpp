@@ -30,60 +30,92 @@ struct Y
     bool b = false;
     long long i = 0;
 
-    static Y str(std::string v)
-    {
-        Y y;
-        y.t = T::Str;
-        y.s = std::move(v);
-        return y;
-    }
-    static Y boolean(bool v)
-    {
-        Y y;
-        y.t = T::Bool;
-        y.b = v;
-        return y;
-    }
-    static Y integer(long long v)
-    {
-        Y y;
-        y.t = T::Int;
-        y.i = v;
-        return y;
-    }
-    static Y null()
-    {
-        Y y;
-        y.t = T::Null;
-        return y;
-    }
-    static Y list()
-    {
-        Y y;
-        y.t = T::Seq;
-        return y;
-    }
-    static Y strings(const std::vector<std::string>& v)
-    {
-        Y y = list();
-        for (const auto& x : v)
-            y.seq.push_back(str(x));
-        return y;
-    }
-    Y& operator[](const std::string& key)
-    {
-        for (auto& [k, v] : map)
-            if (k == key)
-                return v;
-        map.emplace_back(key, Y {});
-        return map.back().second;
-    }
-    Y& push(Y v)
-    {
-        seq.push_back(std::move(v));
-        return seq.back();
-    }
+    // Declared here and defaulted below the struct: Y holds containers of itself, so its special members can only be
+    // generated where Y is complete (clang, unlike GCC, insists).
+    Y();
+    Y(const Y&);
+    Y(Y&&) noexcept;
+    Y& operator=(const Y&);
+    Y& operator=(Y&&) noexcept;
+    ~Y();
+
+    static Y str(std::string v);
+    static Y boolean(bool v);
+    static Y integer(long long v);
+    static Y null();
+    static Y list();
+    static Y strings(const std::vector<std::string>& v);
+    Y& operator[](const std::string& key);
+    Y& push(Y v);
 };
+
+Y::Y() = default;
+Y::Y(const Y&) = default;
+Y::Y(Y&&) noexcept = default;
+Y& Y::operator=(const Y&) = default;
+Y& Y::operator=(Y&&) noexcept = default;
+Y::~Y() = default;
+
+Y Y::str(std::string v)
+{
+    Y y;
+    y.t = T::Str;
+    y.s = std::move(v);
+    return y;
+}
+
+Y Y::boolean(bool v)
+{
+    Y y;
+    y.t = T::Bool;
+    y.b = v;
+    return y;
+}
+
+Y Y::integer(long long v)
+{
+    Y y;
+    y.t = T::Int;
+    y.i = v;
+    return y;
+}
+
+Y Y::null()
+{
+    Y y;
+    y.t = T::Null;
+    return y;
+}
+
+Y Y::list()
+{
+    Y y;
+    y.t = T::Seq;
+    return y;
+}
+
+Y Y::strings(const std::vector<std::string>& v)
+{
+    Y y = list();
+    for (const auto& x : v)
+        y.seq.push_back(str(x));
+    return y;
+}
+
+Y& Y::operator[](const std::string& key)
+{
+    for (auto& [k, v] : map)
+        if (k == key)
+            return v;
+    map.emplace_back(key, Y {});
+    return map.back().second;
+}
+
+Y& Y::push(Y v)
+{
+    seq.push_back(std::move(v));
+    return seq.back();
+}
 
 bool plainSafe(const std::string& s)
 {

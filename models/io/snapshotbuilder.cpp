@@ -719,6 +719,7 @@ void SnapshotBuilder::addPrepared(PreparedObject prepared)
         } else if (auto* skipped = std::get_if<std::string>(&step.what)) {
             m_pendingSkipped.push_back(std::move(*skipped));
         } else if (auto* found = std::get_if<std::vector<DiscoveredResource>>(&step.what)) {
+            ++m_pendingDiscoveryLists;
             for (auto& d : *found)
                 m_pendingDiscovery.push_back(std::move(d));
         } else {
@@ -776,6 +777,7 @@ void SnapshotBuilder::endDocument(bool ok)
 {
     if (!ok || m_documentFailed) {
         m_pendingDiscovery.clear();
+        m_pendingDiscoveryLists = 0;
         m_pending.clear();
         m_pendingItems.clear();
         m_pendingSkipped.clear();
@@ -788,8 +790,10 @@ void SnapshotBuilder::endDocument(bool ok)
     m_pendingSkipped.clear();
     m_namespaceDefaulted += m_pendingDefaulted;
     m_pendingDefaulted = 0;
-    if (!m_pendingDiscovery.empty())
-        ++m_keptCounts["APIResourceList"];
+    // Counted per APIResourceList, not per document: a List of two counts two, as two files would.
+    if (m_pendingDiscoveryLists > 0)
+        m_keptCounts["APIResourceList"] += m_pendingDiscoveryLists;
+    m_pendingDiscoveryLists = 0;
     for (auto& d : m_pendingDiscovery)
         m_snapshot.discovery.push_back(std::move(d));
     m_pendingDiscovery.clear();

@@ -139,6 +139,7 @@ private:
     std::unordered_map<ObjectKey, std::size_t, ObjectKeyHash> m_index; // -> position in its list (lookups only)
     std::vector<std::string> m_pendingSkipped;
     std::vector<DiscoveredResource> m_pendingDiscovery;
+    std::size_t m_pendingDiscoveryLists = 0; // APIResourceList objects of the current document
     std::size_t m_pendingDefaulted = 0;
 };
 

@@ -320,6 +320,11 @@ void TestKubeconfig::insecureSkipTlsVerify()
     QVERIFY(c->insecureSkipTlsVerify);
     QCOMPARE(c->warnings.size(), std::size_t(1));
     QVERIFY(c->warnings.front().find("NOT verified") != std::string::npos);
+    // YAML 1.1 booleans, as kubectl's go-yaml v2 reads them.
+    QByteArray yes = y;
+    yes.replace("insecure-skip-tls-verify: true", "insecure-skip-tls-verify: yes");
+    c = resolveText(yes, &error);
+    QVERIFY2(c && c->insecureSkipTlsVerify, error.c_str());
     y.replace("    insecure-skip-tls-verify: true\n",
         QByteArray("    insecure-skip-tls-verify: true\n    certificate-authority-data: " + b64("CA") + '\n'));
     QVERIFY(!resolveText(y, &error));
