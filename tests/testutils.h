@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QProcess>
 #include <QString>
 #include <QStringList>
 
@@ -74,6 +75,35 @@ inline QStringList objectsOf(const Snapshot& s)
     for (const auto& o : s.crds)
         add(QStringLiteral("CustomResourceDefinition"), o.meta);
     return out;
+}
+
+// Starts a prepared process (program, arguments, environment set), writes `input` to its stdin and waits for it.
+// code -1: it did not start, crashed or timed out (then it is killed).
+struct ProcessOutput
+{
+    int code = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+inline ProcessOutput runProcess(QProcess& p, const QByteArray& input = {}, int timeoutMs = 60000)
+{
+    ProcessOutput r;
+    p.start();
+    if (!p.waitForStarted(10000))
+        return r;
+    if (!input.isEmpty())
+        p.write(input);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
 }
 
 } // namespace rbx::test

@@ -93,6 +93,26 @@ bool loadKeys(const QStringList& files, io::KeySet& keys)
     return true;
 }
 
+// What a token command maps the token against, if anything: a live pull (whose JWKS can verify it) or --snapshot
+// files. False (with `code`) when the command must stop.
+bool tokenSnapshot(const QCommandLineParser& p, const Common& c, bool tokenOnStdin, const std::string& command,
+                   std::shared_ptr<const Snapshot>& snapshot, cluster::PullResult& pulled, int& code)
+{
+    if (isLive(p, c)) {
+        snapshot = loadLive(p, c, code, &pulled);
+        return snapshot != nullptr;
+    }
+    if (!p.isSet(c.snapshot))
+        return true;
+    if (tokenOnStdin && p.values(c.snapshot).contains(QStringLiteral("-"))) {
+        err(command + ": stdin carries the token; give the snapshot as a file or folder");
+        code = kExitUsage;
+        return false;
+    }
+    snapshot = load(p, c, code);
+    return snapshot != nullptr;
+}
+
 // The keys a live pull read: /openid/v1/jwks and the OIDC discovery document (its issuer and algorithms). False when
 // the cluster offered no JWKS.
 bool addClusterKeys(const cluster::PullResult& pulled, io::KeySet& keys)
@@ -413,19 +433,9 @@ int cmdTokenInspect(const QStringList& args)
         return kExitUsage;
     std::shared_ptr<const Snapshot> snapshot;
     cluster::PullResult pulled;
-    if (isLive(p, c)) {
-        snapshot = loadLive(p, c, code, &pulled);
-        if (!snapshot)
-            return code;
-    } else if (p.isSet(c.snapshot)) {
-        if (p.positionalArguments().first() == QLatin1String("-") && p.values(c.snapshot).contains(QStringLiteral("-"))) {
-            err("rbx token inspect: stdin cannot hold both the token and the snapshot");
-            return kExitUsage;
-        }
-        snapshot = load(p, c, code);
-        if (!snapshot)
-            return code;
-    }
+    if (!tokenSnapshot(p, c, p.positionalArguments().first() == QLatin1String("-"), "rbx token inspect", snapshot,
+                       pulled, code))
+        return code;
     io::KeySet keys;
     if (!loadKeys(p.values(jwks), keys))
         return kExitUsage;
@@ -496,19 +506,8 @@ int cmdTokenReview(const QStringList& args)
         return kExitUsage;
     std::shared_ptr<const Snapshot> snapshot;
     cluster::PullResult pulled;
-    if (isLive(p, c)) {
-        snapshot = loadLive(p, c, code, &pulled);
-        if (!snapshot)
-            return code;
-    } else if (p.isSet(c.snapshot)) {
-        if (p.values(c.snapshot).contains(QStringLiteral("-"))) {
-            err("rbx token review: stdin carries the token; give the snapshot as a file or folder");
-            return kExitUsage;
-        }
-        snapshot = load(p, c, code);
-        if (!snapshot)
-            return code;
-    }
+    if (!tokenSnapshot(p, c, true, "rbx token review", snapshot, pulled, code))
+        return code;
     io::KeySet keys;
     if (!loadKeys(p.values(jwks), keys))
         return kExitUsage;

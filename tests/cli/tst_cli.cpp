@@ -30,21 +30,11 @@ Result run(const QStringList& args, const QByteArray& input = {})
     QProcess p;
     p.setProgram(QStringLiteral(RBX_CLI_PATH));
     p.setArguments(args);
-    p.start();
+    const auto o = rbx::test::runProcess(p, input, 30000);
     Result r;
-    if (!p.waitForStarted(10000))
-        return r;
-    if (!input.isEmpty())
-        p.write(input);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(30000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
+    r.code = o.code;
+    r.out = o.out;
+    r.err = o.err;
     return r;
 }
 

@@ -29,20 +29,8 @@ Result run(const QStringList& args)
     QProcess p;
     p.setProgram(QStringLiteral(RBX_CLI_PATH));
     p.setArguments(args);
-    p.start();
-    Result r;
-    if (!p.waitForStarted(10000))
-        return r;
-    p.closeWriteChannel();
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
+    const auto o = rbx::test::runProcess(p);
+    return Result {o.code, o.out, o.err};
 }
 
 QStringList demo()

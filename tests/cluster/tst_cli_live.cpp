@@ -10,6 +10,9 @@
 #include "democluster.h"
 #include "testapiserver.h"
 #include "testpki.h"
+#include "jwttestutils.h"
+
+#include <QDateTime>
 #include "testutils.h"
 
 #include <QDirIterator>
@@ -131,6 +134,7 @@ class TestCliLive : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void tokenInspectUsesTheClusterKeys();
     void initTestCase();
     void init();
     void cleanup();
@@ -175,6 +179,40 @@ private:
     QList<QPair<QString, QByteArray>> m_outputs; // every stdout/stderr of this test function, checked in cleanup()
     bool m_crosscheckRan = false; // then SubjectAccessReview POSTs are expected too
 };
+
+void TestCliLive::tokenInspectUsesTheClusterKeys()
+{
+    // The cluster's /openid/v1/jwks and discovery document verify a token without --jwks.
+    const auto key = test::rsaKey();
+    const auto kid = test::kubernetesKid(key.get());
+    const QString issuer = QStringLiteral("https://kubernetes.default.svc.cluster.local");
+    m_server->addObject(QStringLiteral("/openid/v1/jwks"),
+                        QJsonDocument::fromJson(test::jwks({test::jwkOf(key.get(), kid, "RS256")})).object());
+    m_server->addObject(QStringLiteral("/.well-known/openid-configuration"),
+                        QJsonObject {{QStringLiteral("issuer"), issuer},
+                                     {QStringLiteral("jwks_uri"), QString(issuer + QStringLiteral("/openid/v1/jwks"))},
+                                     {QStringLiteral("id_token_signing_alg_values_supported"),
+                                      QJsonArray {QStringLiteral("RS256")}}});
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const auto token = test::signJwt(key.get(), "RS256",
+                                    test::boundClaims(now - 60, 3600, QStringLiteral("payments"), QStringLiteral("deployer"),
+                                                     QStringLiteral("sa-uid"), QStringLiteral("deployer-0"),
+                                                     QStringLiteral("pod-uid"), issuer, {QStringLiteral("vault")}),
+                                    kid);
+    const auto ok = run(words("token inspect - --context demo"), {}, QByteArray::fromStdString(token));
+    QVERIFY2(ok.code == 0, ok.why());
+    // Signed by another key: the cluster's keys reject it.
+    const auto other = test::rsaKey();
+    const auto forged = test::signJwt(other.get(), "RS256",
+                                     test::boundClaims(now - 60, 3600, QStringLiteral("payments"), QStringLiteral("deployer"),
+                                                      QStringLiteral("sa-uid"), QStringLiteral("deployer-0"),
+                                                      QStringLiteral("pod-uid"), issuer, {QStringLiteral("vault")}),
+                                     kid);
+    const auto bad = run(words("token inspect - --context demo"), {}, QByteArray::fromStdString(forged));
+    QCOMPARE(bad.code, 1);
+    QVERIFY(!bad.out.contains(QByteArray::fromStdString(forged)));
+    QVERIFY(!ok.out.contains(QByteArray::fromStdString(token)));
+}
 
 void TestCliLive::initTestCase()
 {
@@ -298,21 +336,11 @@ Result TestCliLive::run(const QStringList& args, const QStringList& kubeconfigs,
     p.setProcessEnvironment(env);
     p.setProgram(rbxPath());
     p.setArguments(args);
-    p.start();
+    const auto o = test::runProcess(p, input);
     Result r;
-    if (!p.waitForStarted(10000))
-        return r;
-    if (!input.isEmpty())
-        p.write(input);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
+    r.code = o.code;
+    r.out = o.out;
+    r.err = o.err;
     const QString command = QStringLiteral("rbx ") + args.join(u' ');
     m_outputs.append({command + QStringLiteral(" (stdout)"), r.out});
     m_outputs.append({command + QStringLiteral(" (stderr)"), r.err});
