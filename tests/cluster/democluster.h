@@ -4,7 +4,9 @@
 // objects could return, legacy discovery with a custom resource, /version, and the legacy-token tracking ConfigMap.
 #pragma once
 
+#include "models/analysis/policy.h"
 #include "models/domain/snapshot.h"
+#include "models/io/accessreview.h"
 #include "models/io/snapshotexport.h"
 
 #include "testapiserver.h"
@@ -143,6 +145,23 @@ inline void serveDemo(TestApiServer& server, const Snapshot& demo, bool withSecr
                                   {QStringLiteral("resources"),
                                    QJsonArray {apiResource("widgets", "widget", "Widget", {QStringLiteral("get"), QStringLiteral("create")}),
                                                apiResource("widgets/scale", "", "Scale", {QStringLiteral("get"), QStringLiteral("update")})}}});
+}
+
+// The RBAC authorizer as the fake server's SubjectAccessReview handler: what the API server would answer from
+// `policy`, the review's spec read by the same parser rbx review uses.
+inline bool authorizeSpec(const Policy& policy, const QJsonObject& spec, QString* reason)
+{
+    const QJsonObject review {{QStringLiteral("apiVersion"), QStringLiteral("authorization.k8s.io/v1")},
+                              {QStringLiteral("kind"), QStringLiteral("SubjectAccessReview")},
+                              {QStringLiteral("spec"), spec}};
+    const auto parsed = io::parseSubjectAccessReview(QJsonDocument(review).toJson(QJsonDocument::Compact).toStdString());
+    if (!parsed.request) {
+        *reason = QString::fromStdString(parsed.error);
+        return false;
+    }
+    const auto d = policy.authorize(*parsed.request);
+    *reason = QString::fromStdString(d.reason);
+    return d.allowed;
 }
 
 } // namespace rbx::test

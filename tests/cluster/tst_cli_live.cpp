@@ -31,6 +31,7 @@
 #include <tuple>
 
 using namespace rbx;
+using rbx::test::authorizeSpec;
 using rbx::test::Pki;
 using rbx::test::TestApiServer;
 
@@ -90,32 +91,6 @@ QByteArray readAll(const QString& path)
 {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-// The RBAC authorizer as a SubjectAccessReview handler: what the API server would answer from the demo's RBAC.
-bool authorizeSpec(const Policy& policy, const QJsonObject& spec, QString* reason)
-{
-    Request r;
-    r.user.name = spec.value(QStringLiteral("user")).toString().toStdString();
-    for (const auto& g : spec.value(QStringLiteral("groups")).toArray())
-        r.user.groups.push_back(g.toString().toStdString());
-    if (spec.contains(QStringLiteral("resourceAttributes"))) {
-        const auto ra = spec.value(QStringLiteral("resourceAttributes")).toObject();
-        r.resource.ns = ra.value(QStringLiteral("namespace")).toString().toStdString();
-        r.resource.verb = ra.value(QStringLiteral("verb")).toString().toStdString();
-        r.resource.group = ra.value(QStringLiteral("group")).toString().toStdString();
-        r.resource.resource = ra.value(QStringLiteral("resource")).toString().toStdString();
-        r.resource.subresource = ra.value(QStringLiteral("subresource")).toString().toStdString();
-        r.resource.name = ra.value(QStringLiteral("name")).toString().toStdString();
-    } else {
-        r.resourceRequest = false;
-        const auto nr = spec.value(QStringLiteral("nonResourceAttributes")).toObject();
-        r.nonResource.path = nr.value(QStringLiteral("path")).toString().toStdString();
-        r.nonResource.verb = nr.value(QStringLiteral("verb")).toString().toStdString();
-    }
-    const auto d = policy.authorize(r);
-    *reason = QString::fromStdString(d.reason);
-    return d.allowed;
 }
 
 bool isCreatePodsInKubeSystem(const QJsonObject& spec)
