@@ -176,6 +176,8 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_job, &SnapshotJob::loaded, this, &MainWindow::setPolicy);
     connect(m_job, &SnapshotJob::canceled, this, [this] {
+        if (m_clusterJob->isRunning())
+            return; // superseded by a pull, which owns the progress bar now
         stopBusy();
         m_status->setText(tr("Loading canceled"));
     });
@@ -186,6 +188,8 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_clusterJob, &ClusterJob::loaded, this, &MainWindow::setClusterLoad);
     connect(m_clusterJob, &ClusterJob::canceled, this, [this] {
+        if (m_job->isRunning())
+            return; // superseded by a file load
         stopBusy();
         m_status->setText(tr("Reading the cluster canceled"));
     });

@@ -15,6 +15,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QLabel>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -107,6 +108,7 @@ private Q_SLOTS:
     void failureIsReported();
     void saveSnapshotAs();
     void crossCheckDialog();
+    void connectWhileAFileLoads();
 
 private:
     QString kubeconfig(const QByteArray& token = kToken, bool insecureSecond = true);
@@ -358,6 +360,29 @@ void TestClusterWindow::crossCheckDialog()
         posts += q.method == "POST" ? 1 : 0;
     }
     QVERIFY(posts > 50);
+}
+
+void TestClusterWindow::connectWhileAFileLoads()
+{
+    // A pull started while a file load runs supersedes it: the pull's result is shown, not "Loading canceled".
+    m_server->setDelay(QStringLiteral("/api/v1/serviceaccounts"), 300);
+    MainWindow w;
+    w.setProperty("rbxNoDialogs", true);
+    QSignalSpy loaded(&w, &MainWindow::snapshotLoaded);
+    w.openSnapshots({QStringLiteral(RBX_SOURCE_DIR "/resources/demo")});
+    w.connectToCluster(resolved());
+    auto* progress = w.findChild<QProgressBar*>();
+    QVERIFY(progress);
+    QTest::qWait(150); // the canceled file load has ended; the pull waits on its slow answer
+    QVERIFY2(progress->isVisibleTo(&w), "the pull keeps its progress bar");
+    QVERIFY2(!w.statusText().contains(QStringLiteral("canceled")), qPrintable(w.statusText()));
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
+    QTest::qWait(100);
+    QCOMPARE(loaded.count(), 1);
+    QVERIFY(w.isLive());
+    QVERIFY2(w.statusText().contains(QStringLiteral("Live, read-only")), qPrintable(w.statusText()));
+    QCOMPARE(w.snapshot()->serviceAccounts.size(), std::size_t(3));
+    QVERIFY(!progress->isVisibleTo(&w));
 }
 
 QTEST_MAIN(TestClusterWindow)
