@@ -46,6 +46,7 @@ class TestTokensPage : public QObject
 private Q_SLOTS:
     void initTestCase();
     void showsInventory();
+    void manyTokensAreCapped();
     void filtersDriveCharts();
     void zoomAndPan();
     void opensServiceAccount();
@@ -60,6 +61,26 @@ private:
     std::shared_ptr<const Policy> m_policy;
     std::unique_ptr<TokensPage> m_page;
 };
+
+void TestTokensPage::manyTokensAreCapped()
+{
+    // 260 legacy tokens: the chart draws the first kMaxLanes and says so; the table keeps all of them.
+    std::string yaml = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: bot, namespace: ci}\n";
+    for (int i = 0; i < 260; ++i)
+        yaml += "---\napiVersion: v1\nkind: Secret\ntype: kubernetes.io/service-account-token\nmetadata:\n  name: bot-token-"
+            + std::to_string(i) + "\n  namespace: ci\n  creationTimestamp: \"2024-01-01T00:00:00Z\"\n  annotations:\n"
+            + "    kubernetes.io/service-account.name: bot\n";
+    TokensPage page;
+    page.resize(1000, 760);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    page.setPolicy(std::make_shared<Policy>(test::yaml(yaml)));
+    QCOMPARE(page.timelineModel()->tokenCount(), 260);
+    QCOMPARE(page.timelineChart()->laneCount(), TokenTimelineChart::kMaxLanes);
+    QVERIFY2(page.timelineChart()->axisTitle().contains(QStringLiteral("the first 200 of 260 tokens")),
+             qPrintable(page.timelineChart()->axisTitle()));
+    QCOMPARE(page.view()->model()->rowCount(), 260);
+}
 
 void TestTokensPage::initTestCase()
 {

@@ -224,8 +224,16 @@ void TokenTimelineChart::rebuild()
     d->y->setGridLineColor(QColor(0xec, 0xef, 0xf1));
     if (!m_timeline)
         return;
-    const int n = m_timeline->tokenCount();
+    // Qt Charts adds series in time quadratic in their number: beyond kMaxLanes tokens the chart shows the first ones
+    // (in the table's order) and says so; the filters above narrow it, the table lists them all.
+    const int total = m_timeline->tokenCount();
+    const int n = std::min(total, kMaxLanes);
     d->lanes = n;
+    if (n < total)
+        d->x->setTitleText(tr("the first %1 of %2 tokens (filter to see others); drag to pan, wheel to zoom; click a "
+                              "bar to open its ServiceAccount")
+                               .arg(n)
+                               .arg(total));
     // Lanes of 22 px; axis, legend and margins take about 130 more. Taller than the page: it scrolls.
     m_view->setMinimumHeight(std::max(240, n * 22 + 130));
 
@@ -420,6 +428,12 @@ std::pair<qreal, qreal> TokenTimelineChart::visibleRange() const
     if (!d->x)
         return {0, 0};
     return {static_cast<qreal>(d->x->min().toMSecsSinceEpoch()), static_cast<qreal>(d->x->max().toMSecsSinceEpoch())};
+}
+
+QString TokenTimelineChart::axisTitle() const
+{
+    ensureBuilt();
+    return d->x ? d->x->titleText() : QString();
 }
 
 int TokenTimelineChart::laneCount() const

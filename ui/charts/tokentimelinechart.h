@@ -36,6 +36,8 @@ public:
     [[nodiscard]] std::pair<qreal, qreal> visibleRange() const; // ms since the epoch
 
     [[nodiscard]] int laneCount() const;
+    static constexpr int kMaxLanes = 200; // lanes drawn at most (three series each)
+    [[nodiscard]] QString axisTitle() const; // the time axis' title, which says when lanes were left out
     [[nodiscard]] int seriesCount() const;
     void activateLane(int lane); // as a click on its bar does
     [[nodiscard]] QString laneToolTip(int lane) const;
