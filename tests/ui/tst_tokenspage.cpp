@@ -80,6 +80,7 @@ void TestTokensPage::manyTokensAreCapped()
     QVERIFY2(page.timelineChart()->axisTitle().contains(QStringLiteral("the first 200 of 260 tokens")),
              qPrintable(page.timelineChart()->axisTitle()));
     QCOMPARE(page.view()->model()->rowCount(), 260);
+    shoot(&page, QStringLiteral("tokens-capped-lanes"));
 }
 
 void TestTokensPage::initTestCase()
