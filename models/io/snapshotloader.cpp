@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "models/io/snapshotloader.h"
 
+#include "models/io/mappedfile.h"
 #include "models/io/readers.h"
 #include "models/io/snapshotbuilder.h"
 
@@ -114,7 +115,14 @@ std::optional<std::string> gunzip(std::string_view in, std::uint64_t limit, std:
     return out;
 }
 
-void loadData(std::string data, const std::string& name, Format format, SnapshotBuilder& builder,
+// One file's bytes: read into a string, or mapped (large regular files).
+struct Input
+{
+    std::string owned;
+    std::optional<MappedFile> mapped;
+};
+
+void loadData(Input input, const std::string& name, Format format, SnapshotBuilder& builder,
               const LoadOptions& options, const CancelCheck& canceled)
 {
     builder.setFile(name);
@@ -122,14 +130,17 @@ void loadData(std::string data, const std::string& name, Format format, Snapshot
     auto fileError = [&](Diagnostic::Severity severity, std::string message) {
         builder.diagnostic(severity, 0, 0, std::move(message), false);
     };
+    std::string_view data = input.mapped ? input.mapped->data() : std::string_view(input.owned);
     if (isGzip(data)) {
         std::string error;
         auto inflated = gunzip(data, options.maxDecompressedBytes, error);
+        input.mapped.reset();
         if (!inflated) {
             fileError(Diagnostic::Severity::Error, error);
             return;
         }
-        data = std::move(*inflated);
+        input.owned = std::move(*inflated);
+        data = input.owned;
     }
     if (data.find_first_not_of(" \t\r\n") == std::string::npos) {
         fileError(Diagnostic::Severity::Warning, "empty file");
@@ -148,14 +159,23 @@ void loadData(std::string data, const std::string& name, Format format, Snapshot
     read.threads = options.threads;
     read.parallelMinBytes = options.parallelMinBytes;
     if (format == Format::Json) {
-        // simdjson reads up to 64 bytes past the end: pad in place (readFile reserved room) instead of copying.
-        const std::size_t size = data.size();
-        data.append(kReadPadding, ' ');
-        read.readable = data.size();
-        readJson(std::string_view(data.data(), size), builder, canceled, read);
+        if (input.mapped) {
+            read.readable = input.mapped->readable();
+        } else {
+            // simdjson reads up to 64 bytes past the end: pad in place (readFile reserved room) instead of copying.
+            const std::size_t size = input.owned.size();
+            input.owned.append(kReadPadding, ' ');
+            read.readable = input.owned.size();
+            data = std::string_view(input.owned.data(), size);
+        }
+        readJson(data, builder, canceled, read);
     } else {
         readYaml(data, builder, canceled, read);
     }
+    if (input.mapped && input.mapped->changed())
+        fileError(Diagnostic::Severity::Error,
+                  "the file shrank while it was being read (another program rewrote it): what follows its new end "
+                  "was not read; load it again");
 }
 
 // One read of the whole file into a buffer sized from its length (streams and pipes grow it as they go).
@@ -236,9 +256,9 @@ std::shared_ptr<const Snapshot> loadSnapshot(const std::vector<std::string>& inp
             break;
         if (callbacks.progress)
             callbacks.progress(i, items.size(), items[i].path);
-        std::string data;
+        Input data;
         if (items[i].stdinInput) {
-            data.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+            data.owned.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
         } else {
             std::string error;
             std::error_code ec;
@@ -247,13 +267,17 @@ std::shared_ptr<const Snapshot> loadSnapshot(const std::vector<std::string>& inp
                 builder.diagnostic(Diagnostic::Severity::Error, 0, 0, "no such file or folder", false);
                 continue;
             }
-            auto content = readFile(items[i].path, error);
-            if (!content) {
+            data.mapped = MappedFile::open(items[i].path, kReadPadding, error);
+            if (!data.mapped && error.empty()) {
+                auto content = readFile(items[i].path, error);
+                if (content)
+                    data.owned = std::move(*content);
+            }
+            if (!error.empty()) {
                 builder.setFile(items[i].path);
                 builder.diagnostic(Diagnostic::Severity::Error, 0, 0, error, false);
                 continue;
             }
-            data = std::move(*content);
         }
         loadData(std::move(data), items[i].path, items[i].stdinInput ? Format::Auto : formatOfName(items[i].path),
                  builder, options, callbacks.canceled);
@@ -267,7 +291,7 @@ std::shared_ptr<const Snapshot> loadFromString(std::string_view data, const std:
                                                const LoadOptions& options)
 {
     SnapshotBuilder builder(options.defaultNamespace);
-    loadData(std::string(data), name, format == Format::Auto ? formatOfName(name) : format, builder, options, {});
+    loadData({std::string(data), {}}, name, format == Format::Auto ? formatOfName(name) : format, builder, options, {});
     return builder.finish({name});
 }
 
@@ -276,7 +300,7 @@ std::shared_ptr<Snapshot> loadBuffers(std::vector<NamedBuffer> buffers, std::vec
 {
     SnapshotBuilder builder(options.defaultNamespace);
     for (auto& b : buffers)
-        loadData(std::move(b.data), b.name, b.format, builder, options, {});
+        loadData({std::move(b.data), {}}, b.name, b.format, builder, options, {});
     return builder.finish(std::move(inputs));
 }
 
