@@ -53,8 +53,9 @@ public:
         if (m_json) {
             if (!c.first)
                 m_buf += ',';
+            jsonNewline(m_stack.size());
             appendJsonString(k);
-            m_buf += ':';
+            m_buf += ": ";
         } else {
             if (c.first && c.dash) {
                 // first key of a map that is a list item: on the dash's line
@@ -112,8 +113,11 @@ private:
         }
         auto& c = m_stack.back();
         if (m_json) {
-            if (!c.map && !c.first)
-                m_buf += ',';
+            if (!c.map) {
+                if (!c.first)
+                    m_buf += ',';
+                jsonNewline(m_stack.size());
+            }
             write();
         } else if (c.map) {
             m_buf += ' ';
@@ -138,10 +142,12 @@ private:
     {
         Ctx next {map};
         if (m_json) {
-            if (!m_stack.empty() && !m_stack.back().map && !m_stack.back().first)
-                m_buf += ',';
-            if (!m_stack.empty() && !m_stack.back().map)
+            if (!m_stack.empty() && !m_stack.back().map) {
+                if (!m_stack.back().first)
+                    m_buf += ',';
+                jsonNewline(m_stack.size());
                 m_stack.back().first = false;
+            }
             m_buf += map ? '{' : '[';
             m_stack.push_back(next);
             return;
@@ -171,6 +177,8 @@ private:
         const Ctx c = m_stack.back();
         m_stack.pop_back();
         if (m_json) {
+            if (!c.first)
+                jsonNewline(m_stack.size());
             m_buf += map ? '}' : ']';
             if (m_stack.empty())
                 m_buf += '\n';
@@ -180,6 +188,13 @@ private:
             m_buf += map ? " {}\n" : " []\n";
         if (m_buf.size() > (1 << 20))
             flush();
+    }
+
+    // JSON is indented as `kubectl get -o json` writes it (four spaces a level), which is what users load.
+    void jsonNewline(std::size_t depth)
+    {
+        m_buf += '\n';
+        m_buf.append(4 * depth, ' ');
     }
 
     void appendJsonString(std::string_view s)
