@@ -32,7 +32,8 @@ struct GeneratedCounts
 // token Secrets with data, Roles, ClusterRoles (some aggregated), bindings, Deployments, CRDs.
 GeneratedCounts generateSnapshot(const std::string& path, bool json, const GeneratorOptions& options = {});
 
-// The floors: the cheapest complete pass each parser can make over the file (every event / every value touched).
+// The floors: the cheapest complete pass each parser can make over the file (every event / every value touched);
+// JSON is walked over the mapped file, as the loader reads it.
 // Returns the number of events (YAML) or values (JSON) seen, or -1 if the file could not be read or parsed.
 std::int64_t yamlEventPass(const std::string& path);
 std::int64_t jsonOnDemandPass(const std::string& path);
