@@ -4,6 +4,11 @@
 
 #include <simdjson.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include <algorithm>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -56,6 +61,14 @@ public:
         return {m_line, m_line == m_firstLine ? column + m_firstColumn - 1 : column};
     }
 
+    // Continues from a position whose line is known (counting up to it again would cost a pass over the file).
+    void seek(std::size_t offset, std::uint32_t line, std::size_t lineStart)
+    {
+        m_offset = offset;
+        m_line = line;
+        m_lineStart = lineStart;
+    }
+
 private:
     std::string_view m_data;
     std::uint32_t m_firstLine;
@@ -73,6 +86,19 @@ struct ItemText
 };
 
 class JsonWalker;
+class ItemSink;
+
+// The items of an indented List found by their lines (see readIndentedList): the walker of the List without its
+// items hands them to the sink when it reaches the (empty) items array at `open`.
+class LineCutItems
+{
+public:
+    virtual ~LineCutItems() = default;
+    [[nodiscard]] virtual std::size_t open() const = 0; // offset of the items' '[' in the List without them
+    // Hands every item to the sink, then says where the List's text resumes after them: the line of the items' ']'
+    // and the offset that line starts at. Throws Abandon if the cut cannot be proved exact.
+    virtual void feed(ItemSink& sink, std::uint32_t& lineAfter, std::size_t& lineStartAfter) = 0;
+};
 
 // Receives the items of a List that are read on other threads, as the walker finds their boundaries.
 class ItemSink
@@ -124,8 +150,26 @@ public:
     void locate(Node& n, V& v)
     {
         const std::string_view tok = v.raw_json_token();
-        m_lastOffset = static_cast<std::size_t>(tok.data() - m_base);
+        m_lastOffset = fileOffset(static_cast<std::size_t>(tok.data() - m_base));
         std::tie(n.line, n.column) = m_lines.at(m_lastOffset);
+    }
+
+    // Walking the List without its items: offsets past the cut are moved back to where they are in the file, and
+    // the line counter jumps over the items (their lines are known).
+    LineCutItems* m_lineCut = nullptr;
+    std::size_t m_gapAt = std::string_view::npos;
+    std::size_t m_gapShift = 0;
+    std::uint32_t m_lineAfterGap = 0;
+    std::size_t m_lineStartAfterGap = 0;
+    [[nodiscard]] std::size_t fileOffset(std::size_t offset)
+    {
+        if (offset < m_gapAt)
+            return offset;
+        if (m_lineAfterGap != 0) {
+            m_lines.seek(m_gapAt + m_gapShift, m_lineAfterGap, m_lineStartAfterGap);
+            m_lineAfterGap = 0;
+        }
+        return offset + m_gapShift;
     }
 
     template<typename V>
@@ -164,8 +208,11 @@ public:
         case od::json_type::array: {
             n.type = Node::Type::Seq;
             path.emplace_back();
-            for (auto item : v.get_array())
+            for (auto item : v.get_array()) {
+                if (n.seq.capacity() == 0)
+                    n.seq.reserve(4);
                 n.seq.push_back(value(item.value(), path, depth + 1));
+            }
             path.pop_back();
             break;
         }
@@ -199,7 +246,7 @@ public:
     void duplicate(const std::string& key, const char* rawKey)
     {
         // raw() points just after the key's opening quote.
-        auto [line, column] = m_lines.at(static_cast<std::size_t>(rawKey - m_base) - 1);
+        auto [line, column] = m_lines.at(fileOffset(static_cast<std::size_t>(rawKey - m_base) - 1));
         m_builder.diagnostic(Diagnostic::Severity::Warning, line, column,
                              "duplicate key \"" + key + "\": the last value wins");
     }
@@ -225,7 +272,22 @@ public:
             od::value val = field.value();
             if (key == "items" && val.type().value() == od::json_type::array) {
                 isList = true;
+                if (m_lineCut) {
+                    if (static_cast<std::size_t>(val.raw_json_token().data() - m_base) != m_lineCut->open())
+                        throw Abandon {};
+                    m_parallelItems->beginItems(rootNode);
+                    m_lineCut->feed(*m_parallelItems, m_lineAfterGap, m_lineStartAfterGap);
+                    m_lineCut = nullptr; // a second items array is walked as usual
+                    for (auto item : val.get_array()) {
+                        (void)item;
+                        throw Abandon {}; // not the List without its items after all
+                    }
+                    m_parallelItems->endItems(*this);
+                    continue;
+                }
                 if (m_parallelItems) {
+                    if (m_gapAt != std::string_view::npos)
+                        throw Abandon {}; // a second items array in the List without its first: not worth it
                     m_parallelItems->beginItems(rootNode);
                     for (auto item : val.get_array()) {
                         od::value v = item.value();
@@ -554,6 +616,9 @@ private:
                     od::document doc = parser.iterate(begin, item.text.size(),
                                                       static_cast<std::size_t>(m_readableEnd - begin));
                     Node o = walker.value(doc.get_value().value(), path, 2);
+                    const char* rest = nullptr;
+                    if (doc.current_location().get(rest) == simdjson::SUCCESS && rest)
+                        throw Abandon {}; // a line cut that did not hold exactly one object
                     const Node* kind = o.get("kind");
                     const Node* apiVersion = o.get("apiVersion");
                     if (!kind || !apiVersion || !kind->isScalar() || !apiVersion->isScalar())
@@ -613,20 +678,261 @@ private:
     std::exception_ptr m_failure; // guarded by m_mutex
 };
 
+// An indented List, as kubectl and client-go write one: `{ ..., "items": [` then one item per block of lines, each
+// opening with a line of `indent` spaces and `{` and closing with one of `indent` spaces and `}` (`},` between items).
+// A JSON string cannot hold a raw newline, so a line start is never inside a string, and the items can be cut at
+// their lines without a first pass over the whole document. The cut is then proved exact: every item is parsed on
+// its own and must be exactly one object, only commas and whitespace lie between items, and the List without its
+// items (its text before the '[' and from the ']') must parse as a List whose items array is that '['.
+struct IndentedLayout
+{
+    std::size_t open = 0; // the items' '['
+    std::size_t firstLineStart = 0; // the first item's line
+    std::uint32_t firstLine = 0;
+    std::size_t indent = 0;
+    std::size_t lastClose = 0; // the last item's '}'
+    std::size_t close = 0; // the items' ']'
+};
+
+bool isJsonSpace(char c)
+{
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+std::optional<IndentedLayout> findIndentedLayout(std::string_view d)
+{
+    constexpr std::size_t kHeadLimit = 1U << 20; // the List's fields before its items
+    constexpr std::size_t kTailLimit = 1U << 20; // ... and after them
+    IndentedLayout layout;
+    std::size_t i = 0;
+    while (i < d.size() && isJsonSpace(d[i]))
+        ++i;
+    if (i >= d.size() || d[i] != '{')
+        return std::nullopt;
+    // The root's "items" key: strings and nesting are followed, the first key at depth 1 named items wins.
+    int depth = 0;
+    bool found = false;
+    for (const std::size_t limit = std::min(d.size(), kHeadLimit); i < limit && !found; ++i) {
+        const char c = d[i];
+        if (c == '{' || c == '[') {
+            ++depth;
+        } else if (c == '}' || c == ']') {
+            if (--depth <= 0)
+                return std::nullopt;
+        } else if (c == '"') {
+            const std::size_t begin = i + 1;
+            std::size_t end = begin;
+            while (end < limit && d[end] != '"' && d[end] != '\\' && d[end] != '\n')
+                ++end;
+            if (end >= limit || d[end] != '"')
+                return std::nullopt; // escapes in the head: not worth following
+            i = end;
+            if (depth != 1 || d.substr(begin, end - begin) != "items")
+                continue;
+            std::size_t j = end + 1;
+            while (j < limit && isJsonSpace(d[j]))
+                ++j;
+            if (j >= limit || d[j] != ':')
+                continue; // a value, not a key
+            ++j;
+            while (j < limit && isJsonSpace(d[j]))
+                ++j;
+            if (j >= limit || d[j] != '[')
+                return std::nullopt;
+            layout.open = j;
+            found = true;
+        }
+    }
+    if (!found)
+        return std::nullopt;
+    // The first item: on a line of its own after the '[', indented by spaces only.
+    std::size_t first = layout.open + 1;
+    while (first < d.size() && isJsonSpace(d[first]))
+        ++first;
+    if (first >= d.size() || d[first] != '{')
+        return std::nullopt;
+    std::size_t lineStart = first;
+    while (lineStart > layout.open + 1 && d[lineStart - 1] == ' ')
+        --lineStart;
+    if (d[lineStart - 1] != '\n' || lineStart == first)
+        return std::nullopt;
+    layout.firstLineStart = lineStart;
+    layout.indent = first - lineStart;
+    layout.firstLine = static_cast<std::uint32_t>(std::count(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(lineStart), '\n')) + 1;
+    // The last item: the last line of `indent` spaces and `}` that only whitespace separates from a ']'.
+    std::size_t end = d.size();
+    while (end > 0 && isJsonSpace(d[end - 1]))
+        --end;
+    if (end == 0 || d[end - 1] != '}')
+        return std::nullopt;
+    const std::size_t tailStop = end > kTailLimit ? end - kTailLimit : 0;
+    std::size_t lineEnd = end;
+    while (lineEnd > tailStop && lineEnd > layout.open) {
+        const void* nl = memrchr(d.data() + tailStop, '\n', lineEnd - tailStop);
+        if (!nl)
+            return std::nullopt;
+        const auto at = static_cast<std::size_t>(static_cast<const char*>(nl) - d.data());
+        const std::size_t ls = at + 1;
+        std::size_t k = ls;
+        while (k < lineEnd && d[k] == ' ')
+            ++k;
+        if (k - ls == layout.indent && k < lineEnd && d[k] == '}') {
+            std::size_t after = k + 1;
+            while (after < d.size() && isJsonSpace(d[after]))
+                ++after;
+            if (after < d.size() && d[after] == ']') {
+                layout.lastClose = k;
+                layout.close = after;
+                return layout.lastClose > first ? std::optional(layout) : std::nullopt;
+            }
+        }
+        lineEnd = at;
+    }
+    return std::nullopt;
+}
+
+class IndentedItems final : public LineCutItems
+{
+public:
+    IndentedItems(std::string_view data, const IndentedLayout& layout)
+        : m_data(data)
+        , m_layout(layout)
+    {
+    }
+
+    [[nodiscard]] std::size_t open() const override
+    {
+        return m_layout.open;
+    }
+
+    void feed(ItemSink& sink, std::uint32_t& lineAfter, std::size_t& lineStartAfter) override
+    {
+        const char* d = m_data.data();
+        const std::size_t indent = m_layout.indent;
+        const std::size_t stop = m_layout.lastClose; // no line after the last item's closing line is looked at
+        bool inItem = false;
+        std::size_t itemBegin = 0;
+        std::uint32_t itemLine = 0;
+        bool done = false;
+        // One line start: opens an item, closes one, or (inside an item) is none of our business.
+        auto atLine = [&](std::size_t ls, std::uint32_t line) {
+            const std::size_t mark = ls + indent;
+            if (mark >= m_data.size())
+                throw Abandon {};
+            const char c = d[mark];
+            const bool ours = (c == '{' || c == '}') && d[mark - 1] == ' '
+                && std::memcmp(d + ls, kSpaces.data(), std::min(indent, kSpaces.size())) == 0
+                && (indent <= kSpaces.size() || onlySpaces(ls, mark));
+            if (!inItem) {
+                if (ours && c == '{' && restIsBlank(mark + 1)) {
+                    inItem = true;
+                    itemBegin = mark;
+                    itemLine = line;
+                    return;
+                }
+                if (!restIsBlank(ls))
+                    throw Abandon {}; // something other than an item between items
+                return;
+            }
+            if (!ours)
+                return;
+            if (c == '{')
+                throw Abandon {}; // an object at the items' indent inside an item: not the layout we cut by
+            sink.add({m_data.substr(itemBegin, mark + 1 - itemBegin), itemLine, static_cast<std::uint32_t>(indent + 1)});
+            inItem = false;
+            if (mark == stop) {
+                if (!restIsBlank(mark + 1))
+                    throw Abandon {};
+                done = true;
+                return;
+            }
+            if (d[mark + 1] != ',' || !restIsBlank(mark + 2))
+                throw Abandon {};
+        };
+        std::uint32_t line = m_layout.firstLine;
+        atLine(m_layout.firstLineStart, line);
+        std::size_t i = m_layout.firstLineStart;
+        const std::size_t end = stop; // line starts up to the last item's closing line
+#if defined(__SSE2__)
+        const __m128i newline = _mm_set1_epi8('\n');
+        for (; !done && i + 16 <= end; i += 16) {
+            auto mask = static_cast<unsigned>(
+                _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i)), newline)));
+            while (mask != 0 && !done) {
+                const auto bit = static_cast<std::size_t>(__builtin_ctz(mask));
+                mask &= mask - 1;
+                atLine(i + bit + 1, ++line);
+            }
+        }
+#endif
+        for (; !done && i < end; ++i)
+            if (d[i] == '\n')
+                atLine(i + 1, ++line);
+        if (!done)
+            throw Abandon {};
+        // Where the List resumes: the line of the ']'.
+        std::size_t ls = m_data.rfind('\n', m_layout.close);
+        for (std::size_t k = m_layout.lastClose; k < m_layout.close; ++k)
+            line += d[k] == '\n';
+        lineAfter = line;
+        lineStartAfter = ls == std::string_view::npos ? 0 : ls + 1;
+    }
+
+private:
+    static constexpr std::string_view kSpaces = "                                "; // 32
+
+    [[nodiscard]] bool onlySpaces(std::size_t from, std::size_t to) const
+    {
+        for (std::size_t k = from; k < to; ++k)
+            if (m_data[k] != ' ')
+                return false;
+        return true;
+    }
+    // From `from` to the end of its line: whitespace only.
+    [[nodiscard]] bool restIsBlank(std::size_t from) const
+    {
+        for (std::size_t k = from; k < m_data.size() && m_data[k] != '\n'; ++k)
+            if (m_data[k] != ' ' && m_data[k] != '\t' && m_data[k] != '\r')
+                return false;
+        return true;
+    }
+
+    std::string_view m_data;
+    IndentedLayout m_layout;
+};
+
 // Reads a List's items on several threads (see readers.h); false if it did not, with the builder untouched.
 // The chunks are committed into a copy of the builder as they complete (while later ones still parse), which
 // replaces the builder once the whole document has been read; when the builder already holds many objects, copying
 // it would cost more than it saves, and the chunks are replayed into it at the end instead.
+// With `layout`, the items are cut at their lines and the List is walked without them (see IndentedLayout);
+// otherwise a first pass over the whole document finds where each item ends.
 bool readJsonInParallel(std::string_view data, simdjson::padded_string_view padded, SnapshotBuilder& builder,
-                        unsigned threads)
+                        unsigned threads, const IndentedLayout* layout = nullptr)
 {
     constexpr std::size_t kMaxObjectsToCopy = 4096;
     std::optional<SnapshotBuilder> scratch;
     if (builder.committedObjects() <= kMaxObjectsToCopy)
         scratch.emplace(builder);
     detail::Recorder document(builder.defaultNamespace(), nullptr);
-    od::parser parser(std::max<std::size_t>(padded.size(), 1) + 64);
-    JsonWalker walker(padded.data(), data, document);
+    std::optional<simdjson::padded_string> withoutItems;
+    std::optional<IndentedItems> lineCut;
+    if (layout) {
+        std::string text;
+        text.reserve(layout->open + 1 + data.size() - layout->close);
+        text.append(data.substr(0, layout->open + 1));
+        text.append(data.substr(layout->close));
+        withoutItems.emplace(text);
+        lineCut.emplace(data, *layout);
+    }
+    const simdjson::padded_string_view walked = withoutItems ? simdjson::padded_string_view(*withoutItems) : padded;
+    od::parser parser(std::max<std::size_t>(walked.size(), 1) + 64);
+    JsonWalker walker(walked.data(), data, document);
+    if (layout) {
+        walker.m_lineCut = &*lineCut;
+        walker.m_gapAt = layout->open + 1;
+        walker.m_gapShift = layout->close - (layout->open + 1);
+    }
     bool committedEarly = false;
     ItemPipeline items(builder.defaultNamespace(), builder.file(), padded.data() + padded.capacity(), threads,
                        [&](detail::Recorder& chunk, bool listKind) {
@@ -647,7 +953,7 @@ bool readJsonInParallel(std::string_view data, simdjson::padded_string_view padd
     walker.m_parallelItems = &items;
     document.beginDocument(0);
     try {
-        od::document doc = parser.iterate(padded);
+        od::document doc = parser.iterate(walked);
         if (doc.type().value() != od::json_type::object)
             return false;
         Node root;
@@ -656,6 +962,8 @@ bool readJsonInParallel(std::string_view data, simdjson::padded_string_view padd
         const char* rest = nullptr;
         if (doc.current_location().get(rest) == simdjson::SUCCESS && rest)
             return false;
+        if (walker.m_lineCut)
+            return false; // the items array was not where the cut said
     } catch (const simdjson::simdjson_error&) {
         return false;
     } catch (const StructureError&) {
@@ -696,9 +1004,15 @@ void readJson(std::string_view data, SnapshotBuilder& builder, const CancelCheck
     }
     const unsigned threads = detail::threadCount(options);
     const auto first = data.find_first_not_of(" \t\r\n");
-    if (threads > 1 && data.size() >= options.parallelMinBytes && first != std::string_view::npos && data[first] == '{'
-        && readJsonInParallel(data, padded, builder, threads))
-        return;
+    if (threads > 1 && data.size() >= options.parallelMinBytes && first != std::string_view::npos && data[first] == '{') {
+        const auto layout = findIndentedLayout(data);
+        if (layout && readJsonInParallel(data, padded, builder, threads, &*layout)) {
+            ++detail::lineCutReads;
+            return;
+        }
+        if (readJsonInParallel(data, padded, builder, threads))
+            return;
+    }
     detail::BuilderSink sink(builder);
     readJsonSerial(data, padded, sink);
 }

@@ -44,6 +44,8 @@ namespace detail {
 
 // Documents read by the parallel path (tests check that it ran, not only that it fell back).
 inline std::atomic<std::size_t> parallelReads {0};
+// JSON Lists among them whose items were cut at their lines (indented as kubectl writes them).
+inline std::atomic<std::size_t> lineCutReads {0};
 
 [[nodiscard]] inline unsigned threadCount(const ReadOptions& options)
 {

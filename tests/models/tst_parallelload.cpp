@@ -7,6 +7,9 @@
 #include "models/io/snapshotloader.h"
 #include "testutils.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -470,6 +473,93 @@ private slots:
                 QFAIL(t.c_str());
         }
         QVERIFY(parallelDocs > 0); // some damage (e.g. in a name) leaves valid JSON
+    }
+
+    // Indented JSON (as kubectl writes it) is cut at the lines that open items, without a first pass over the whole
+    // document; layouts that only look like it must give exactly what one thread gives, through another path.
+    void jsonLineCuts_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("lineCut");
+        QJsonArray items;
+        for (int i = 0; i < 400; ++i) {
+            QJsonObject metadata {{u"name"_s, u"sa-%1"_s.arg(i)}, {u"namespace"_s, u"ns-%1"_s.arg(i % 7)}};
+            if (i % 5 == 0)
+                metadata.insert(u"labels"_s, QJsonObject {{u"app"_s, u"a\"b"_s}, {u"tier"_s, u"x"_s}});
+            QJsonObject sa {{u"apiVersion"_s, u"v1"_s}, {u"kind"_s, u"ServiceAccount"_s}, {u"metadata"_s, metadata}};
+            if (i % 3 == 0)
+                sa.insert(u"secrets"_s, QJsonArray {QJsonObject {{u"name"_s, u"tok-%1"_s.arg(i)}}});
+            if (i % 4 == 0) { // an object in an array, one level in: deeper than the items
+                sa = QJsonObject {{u"apiVersion"_s, u"rbac.authorization.k8s.io/v1"_s}, {u"kind"_s, u"Role"_s},
+                                  {u"metadata"_s, metadata},
+                                  {u"rules"_s, QJsonArray {QJsonObject {{u"verbs"_s, QJsonArray {u"get"_s}},
+                                                                        {u"apiGroups"_s, QJsonArray {u""_s}},
+                                                                        {u"resources"_s, QJsonArray {u"pods"_s}}}}}};
+            }
+            items.append(sa);
+        }
+        const QJsonObject list {{u"apiVersion"_s, u"v1"_s}, {u"kind"_s, u"List"_s}, {u"items"_s, items},
+                                {u"metadata"_s, QJsonObject {{u"resourceVersion"_s, u""_s}}}};
+        const QString text = QString::fromUtf8(QJsonDocument(list).toJson(QJsonDocument::Indented));
+        QVERIFY(text.contains(u"\"items\": [\n        {\n"_s));
+        QTest::addRow("as kubectl writes it") << text << true;
+        QString crlf = text;
+        QTest::addRow("CRLF line ends") << crlf.replace(u"\n"_s, u"\r\n"_s) << true;
+        QString dup = text;
+        QTest::addRow("duplicate key after the items")
+            << dup.replace(u"\"resourceVersion\": \"\""_s, u"\"a\": 1,\n        \"a\": 2"_s) << true;
+        QString blank = text;
+        QTest::addRow("blank lines between items") << blank.replace(u"},\n        {"_s, u"},\n\n   \n        {"_s)
+                                                   << true;
+        QString deep = text;
+        deep.replace(u"\n        "_s, u"\n                                                "_s); // 48 spaces
+        QTest::addRow("deeper than 32 spaces") << deep << true;
+        QString misindented = text;
+        const auto nested = misindented.indexOf(u"            \"rules\": [\n                {"_s);
+        QVERIFY(nested > 0);
+        misindented.replace(nested, 43, u"            \"rules\": [\n        {"_s);
+        QTest::addRow("an object inside an item at the items' indent") << misindented << false;
+        QString scalar = text;
+        QTest::addRow("a number between items")
+            << scalar.replace(scalar.indexOf(u"},\n        {"_s), 12, u"},\n        7,\n        {"_s) << false;
+        QString twoOnALine = text;
+        const auto second = twoOnALine.indexOf(u"},\n        {"_s);
+        twoOnALine.replace(second, 12, u"}, {\"apiVersion\": \"v1\", \"kind\": \"ServiceAccount\", "
+                                       "\"metadata\": {\"name\": \"inline\"}},\n        {"_s);
+        QTest::addRow("two items on one line") << twoOnALine << false;
+        QString tabs = text;
+        QTest::addRow("tab indented") << tabs.replace(u"    "_s, u"\t"_s) << false;
+        QString escaped = text;
+        QTest::addRow("escaped key before the items") << escaped.replace(u"\"apiVersion\": \"v1\",\n    \"items\""_s,
+                                                                         u"\"api\\u0056ersion\": \"v1\",\n    \"items\""_s)
+                                                      << false;
+        QString trailingArray = text;
+        trailingArray.replace(u"\"kind\": \"List\","_s,
+                              u"\"extra\": [\n        {\n            \"a\": 1\n        }\n    ],\n    \"kind\": \"List\","_s);
+        QTest::addRow("an array of objects after the items") << trailingArray << false;
+        QString secondItems = text;
+        secondItems.replace(u"\"kind\": \"List\","_s, u"\"kind\": \"List\",\n    \"items\": [],"_s);
+        QTest::addRow("a second items array") << secondItems << false;
+        QString syntax = text;
+        QTest::addRow("syntax error in an item") << syntax.replace(u"\"sa-201\""_s, u"tru"_s) << false;
+        QString garbage = text;
+        QTest::addRow("garbage after an item's close")
+            << garbage.replace(garbage.indexOf(u"},\n        {"_s), 12, u"}, x\n        {"_s) << false;
+        QString truncated = text;
+        QTest::addRow("truncated") << truncated.left(truncated.size() / 2) << false;
+        QString notList = text;
+        // Known only after the items: the whole document is rejected, as on one thread.
+        QTest::addRow("not a list kind") << notList.replace(u"\"kind\": \"List\""_s, u"\"kind\": \"Pod\""_s) << false;
+    }
+    void jsonLineCuts()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, lineCut);
+        const auto before = io::detail::lineCutReads.load();
+        (void)compareText(text.toStdString(), io::Format::Json);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(io::detail::lineCutReads.load() > before, lineCut);
     }
 
     void jsonCuts()
