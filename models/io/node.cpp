@@ -44,6 +44,8 @@ bool MapBuilder::set(std::string key, Node child)
             return false;
         }
     }
+    if (map.capacity() == 0)
+        map.reserve(8); // most mappings hold a few keys: one allocation instead of four
     map.emplace_back(std::move(key), std::move(child));
     return true;
 }
