@@ -220,18 +220,18 @@ public:
             n.type = Node::Type::Scalar;
             n.jsonString = true;
             n.style = Node::ScalarStyle::Quoted;
-            n.scalar = std::string(v.get_string().value());
+            setScalar(n, v.get_string().value());
             break;
         case od::json_type::boolean:
             n.type = Node::Type::Scalar;
-            n.scalar = v.get_bool().value() ? "true" : "false";
+            setScalar(n, v.get_bool().value() ? std::string_view("true") : std::string_view("false"));
             break;
         case od::json_type::number: {
             n.type = Node::Type::Scalar;
             std::string_view raw = v.raw_json_token();
             while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' || raw.back() == '\t'))
                 raw.remove_suffix(1);
-            n.scalar = std::string(raw);
+            setScalar(n, raw);
             break;
         }
         case od::json_type::null:
@@ -241,6 +241,16 @@ public:
             break;
         }
         return n;
+    }
+
+    // Nodes that are decoded before the parser moves on may point at the parser's strings and the file (see Node).
+    bool m_viewScalars = false;
+    void setScalar(Node& n, std::string_view text) const
+    {
+        if (m_viewScalars)
+            n.view = text;
+        else
+            n.scalar = std::string(text);
     }
 
     void duplicate(const std::string& key, const char* rawKey)
@@ -482,7 +492,7 @@ public:
     void beginItems(const Node& root) override
     {
         const Node* kind = root.get("kind");
-        m_listKind = !kind || (kind->isScalar() && (kind->scalar == "List" || kind->scalar.ends_with("List")));
+        m_listKind = !kind || (kind->isScalar() && (kind->text() == "List" || kind->text().ends_with("List")));
         stop();
         m_chunks.clear();
         m_open = {};
@@ -612,6 +622,7 @@ private:
                 const char* begin = item.text.data();
                 JsonWalker walker(begin, item.text, chunk.recorder, item.line, item.column);
                 walker.m_locateDepth = 2;
+                walker.m_viewScalars = true; // `o` is decoded below, before the parser reads the next item
                 try {
                     od::document doc = parser.iterate(begin, item.text.size(),
                                                       static_cast<std::size_t>(m_readableEnd - begin));

@@ -23,6 +23,9 @@ struct Node
     std::uint32_t line = 0; // 1-based
     std::uint32_t column = 0; // 1-based
     std::string scalar;
+    // Set instead of `scalar` by the JSON reader of List items on several threads: the text in simdjson's string
+    // buffer or the file, which outlive the node there (it is decoded before the next item is parsed).
+    std::string_view view;
     std::vector<std::pair<std::string, Node>> map; // keys in document order
     std::vector<Node> seq;
 
@@ -35,6 +38,11 @@ struct Node
     ~Node();
 
     [[nodiscard]] const Node* get(std::string_view key) const; // defined below: Node must be complete
+    // A scalar's text, wherever it is held.
+    [[nodiscard]] std::string_view text() const
+    {
+        return view.data() ? view : std::string_view(scalar);
+    }
     [[nodiscard]] bool isNull() const
     {
         return type == Type::Null || type == Type::Skipped;

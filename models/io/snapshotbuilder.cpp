@@ -35,8 +35,10 @@ bool isAbsent(const Node* n)
 {
     if (!n || n->isNull())
         return true;
-    if (n->isScalar() && n->style == Node::ScalarStyle::Plain && !n->jsonString)
-        return n->scalar == "null" || n->scalar == "~" || n->scalar == "Null" || n->scalar == "NULL";
+    if (n->isScalar() && n->style == Node::ScalarStyle::Plain && !n->jsonString) {
+        const auto t = n->text();
+        return t == "null" || t == "~" || t == "Null" || t == "NULL";
+    }
     return false;
 }
 
@@ -57,7 +59,7 @@ std::string scalarOf(const Node& n, std::string_view what)
 {
     if (!n.isScalar())
         fail(n, std::string(what) + ": expected a string, got " + typeName(n));
-    return n.scalar;
+    return std::string(n.text());
 }
 
 std::string stringField(const Node& map, std::string_view key, std::string_view what)
@@ -116,13 +118,13 @@ std::optional<bool> boolField(const Node& map, std::string_view key, std::string
         static const char* truthy[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"};
         static const char* falsy[] = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N"};
         for (const char* t : truthy)
-            if (n->scalar == t)
+            if (n->text() == t)
                 return true;
         for (const char* f : falsy)
-            if (n->scalar == f)
+            if (n->text() == f)
                 return false;
     }
-    fail(*n, path + ": expected a boolean, got " + (n->isScalar() ? '"' + n->scalar + '"' : typeName(*n)));
+    fail(*n, path + ": expected a boolean, got " + (n->isScalar() ? '"' + std::string(n->text()) + '"' : typeName(*n)));
 }
 
 std::optional<std::int64_t> intField(const Node& map, std::string_view key, std::string_view what)
@@ -134,11 +136,11 @@ std::optional<std::int64_t> intField(const Node& map, std::string_view key, std:
     if (!n->isScalar() || n->jsonString || n->style != Node::ScalarStyle::Plain)
         fail(*n, path + ": expected an integer");
     std::int64_t v = 0;
-    const auto* b = n->scalar.data();
-    const auto* e = b + n->scalar.size();
+    const auto* b = n->text().data();
+    const auto* e = b + n->text().size();
     auto [p, ec] = std::from_chars(b, e, v);
     if (ec != std::errc() || p != e)
-        fail(*n, path + ": expected an integer, got \"" + n->scalar + '"');
+        fail(*n, path + ": expected an integer, got \"" + std::string(n->text()) + '"');
     return v;
 }
 
@@ -550,7 +552,7 @@ std::optional<DecodedObject> SnapshotBuilder::decode(const Node& obj, const std:
         // Only one ConfigMap matters: look at its name before reading (and validating) the rest.
         const Node* md = field(obj, "metadata");
         const Node* n = md && md->isMap() ? field(*md, "name") : nullptr;
-        if (!n || !n->isScalar() || n->scalar != "kube-apiserver-legacy-service-account-token-tracking")
+        if (!n || !n->isScalar() || n->text() != "kube-apiserver-legacy-service-account-token-tracking")
             return std::nullopt;
         auto m = meta(Scope::Namespaced);
         if (m.ns != "kube-system" || m.name != "kube-apiserver-legacy-service-account-token-tracking")
@@ -748,9 +750,9 @@ void SnapshotBuilder::endList(const Node& listRoot)
     std::string kind;
     std::string apiVersion;
     if (const Node* k = field(listRoot, "kind"); k && k->isScalar())
-        kind = k->scalar;
+        kind = k->text();
     if (const Node* v = field(listRoot, "apiVersion"); v && v->isScalar())
-        apiVersion = v->scalar;
+        apiVersion = v->text();
     if (kind.empty())
         kind = "List"; // some dumps omit the list's kind; their items carry their own
     if (kind != "List" && !kind.ends_with("List")) {
