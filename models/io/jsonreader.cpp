@@ -12,6 +12,8 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <memory>
+#include <memory_resource>
 #include <optional>
 
 namespace rbx::io {
@@ -175,7 +177,7 @@ public:
     template<typename V>
     Node value(V&& v, std::vector<std::string_view>& path, int depth)
     {
-        Node n;
+        Node n {Node::allocator_type(m_resource)};
         if (depth <= m_locateDepth)
             locate(n, v);
         if (depth > kMaxDepth)
@@ -193,12 +195,8 @@ public:
                 const char* rawKey = field.key().raw();
                 std::string key(field.unescaped_key().value());
                 path.push_back(key);
-                Node child;
-                if (shouldSkip(path)) {
-                    child.type = Node::Type::Skipped; // On-Demand skips the unread value itself
-                } else {
-                    child = value(field.value(), path, depth + 1);
-                }
+                // On-Demand skips an unread value itself.
+                Node child = shouldSkip(path) ? skipped() : value(field.value(), path, depth + 1);
                 path.pop_back();
                 if (!builder.set(key, std::move(child)))
                     duplicate(key, rawKey);
@@ -243,8 +241,16 @@ public:
         return n;
     }
 
-    // Nodes that are decoded before the parser moves on may point at the parser's strings and the file (see Node).
+    // Nodes that are decoded before the parser moves on may point at the parser's strings and the file, and live in
+    // an arena (see Node).
     bool m_viewScalars = false;
+    std::pmr::memory_resource* m_resource = std::pmr::get_default_resource();
+    [[nodiscard]] Node skipped() const
+    {
+        Node n {Node::allocator_type(m_resource)};
+        n.type = Node::Type::Skipped;
+        return n;
+    }
     void setScalar(Node& n, std::string_view text) const
     {
         if (m_viewScalars)
@@ -549,6 +555,7 @@ public:
 
 private:
     static constexpr std::size_t kChunkItems = 64;
+    static constexpr std::size_t kArenaBytes = 256U << 10;
 
     struct Chunk
     {
@@ -614,7 +621,11 @@ private:
         try {
             od::parser parser;
             std::vector<std::string_view> path;
+            // One arena for the nodes of one item at a time: most items fit in its first buffer.
+            thread_local std::unique_ptr<std::byte[]> arenaBuffer(new std::byte[kArenaBytes]);
+            std::pmr::monotonic_buffer_resource arena(arenaBuffer.get(), kArenaBytes);
             for (const auto& item : chunk.items) {
+                arena.release();
                 if (m_abandoned.load(std::memory_order_relaxed))
                     throw Abandon {};
                 // Parsed in place: simdjson's first stage reads only the item's bytes (what follows it in the file is
@@ -623,6 +634,7 @@ private:
                 JsonWalker walker(begin, item.text, chunk.recorder, item.line, item.column);
                 walker.m_locateDepth = 2;
                 walker.m_viewScalars = true; // `o` is decoded below, before the parser reads the next item
+                walker.m_resource = &arena;
                 try {
                     od::document doc = parser.iterate(begin, item.text.size(),
                                                       static_cast<std::size_t>(m_readableEnd - begin));

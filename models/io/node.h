@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory_resource>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -12,8 +13,13 @@
 
 namespace rbx::io {
 
+// Its lists live in a memory resource: the default (new/delete) everywhere but where a reader decodes a node before
+// it reads the next one, which builds it in an arena (no allocation per mapping or list, nothing to free after it).
+// Copies always go to the default resource; a node built in an arena must not outlive it.
 struct Node
 {
+    using allocator_type = std::pmr::polymorphic_allocator<std::byte>;
+
     enum class Type : std::uint8_t { Null, Scalar, Map, Seq, Skipped }; // Skipped: present, value not read
     enum class ScalarStyle : std::uint8_t { Plain, Quoted }; // Quoted: YAML quoted/block scalar or JSON string
 
@@ -26,13 +32,16 @@ struct Node
     // Set instead of `scalar` by the JSON reader of List items on several threads: the text in simdjson's string
     // buffer or the file, which outlive the node there (it is decoded before the next item is parsed).
     std::string_view view;
-    std::vector<std::pair<std::string, Node>> map; // keys in document order
-    std::vector<Node> seq;
+    std::pmr::vector<std::pair<std::string, Node>> map; // keys in document order
+    std::pmr::vector<Node> seq;
 
     // Declared here, defined below where Node is complete (a vector of pairs holding Node needs that with clang).
     Node();
+    explicit Node(const allocator_type& allocator);
     Node(const Node&);
+    Node(const Node& other, const allocator_type& allocator);
     Node(Node&&) noexcept;
+    Node(Node&& other, const allocator_type& allocator);
     Node& operator=(const Node&);
     Node& operator=(Node&&) noexcept;
     ~Node();
@@ -62,8 +71,37 @@ struct Node
 };
 
 inline Node::Node() = default;
+inline Node::Node(const allocator_type& allocator)
+    : map(allocator)
+    , seq(allocator)
+{
+}
 inline Node::Node(const Node&) = default;
+inline Node::Node(const Node& o, const allocator_type& allocator)
+    : type(o.type)
+    , style(o.style)
+    , jsonString(o.jsonString)
+    , line(o.line)
+    , column(o.column)
+    , scalar(o.scalar)
+    , view(o.view)
+    , map(o.map, allocator)
+    , seq(o.seq, allocator)
+{
+}
 inline Node::Node(Node&&) noexcept = default;
+inline Node::Node(Node&& o, const allocator_type& allocator)
+    : type(o.type)
+    , style(o.style)
+    , jsonString(o.jsonString)
+    , line(o.line)
+    , column(o.column)
+    , scalar(std::move(o.scalar))
+    , view(o.view)
+    , map(std::move(o.map), allocator)
+    , seq(std::move(o.seq), allocator)
+{
+}
 inline Node& Node::operator=(const Node&) = default;
 inline Node& Node::operator=(Node&&) noexcept = default;
 inline Node::~Node() = default;

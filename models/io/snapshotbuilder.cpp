@@ -31,6 +31,8 @@ std::string typeName(const Node& n)
 }
 
 // A YAML plain null (`~`, `null`) reads as absent, as sigs.k8s.io/yaml does.
+const std::pmr::vector<Node> kNoNodes;
+
 bool isAbsent(const Node* n)
 {
     if (!n || n->isNull())
@@ -346,7 +348,7 @@ PodSpecInfo decodePodSpec(const Node& spec)
                 const Node* sources = field(*projected, "sources");
                 if (sources && !sources->isSeq())
                     fail(*sources, "projected.sources: expected a list");
-                for (const auto& s : sources ? sources->seq : std::vector<Node>()) {
+                for (const auto& s : sources ? sources->seq : kNoNodes) {
                     expectMap(s, "projected.sources[]");
                     if (const Node* secret = field(s, "secret")) {
                         expectMap(*secret, "sources[].secret");
@@ -671,7 +673,7 @@ bool prepareInto(const Node& object, const std::string& defaultNamespace, const 
                 fail(*items, "items: expected a list, got " + typeName(*items));
             const std::string itemKind = kind == "List" ? std::string() : kind.substr(0, kind.size() - 4);
             const std::string itemApiVersion = kind == "List" ? std::string() : apiVersion;
-            for (const auto& item : items ? items->seq : std::vector<Node>())
+            for (const auto& item : items ? items->seq : kNoNodes)
                 if (!prepareInto(item, defaultNamespace, itemKind, itemApiVersion, true, out))
                     return false;
             return true;
