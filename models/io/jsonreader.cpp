@@ -193,7 +193,8 @@ public:
                 if (auto error = std::move(fieldResult).get(field))
                     throw simdjson::simdjson_error(error);
                 const char* rawKey = field.key().raw();
-                std::string key(field.unescaped_key().value());
+                // In the parser's string buffer, which only grows while a document is read.
+                const std::string_view key = field.unescaped_key().value();
                 path.push_back(key);
                 // On-Demand skips an unread value itself.
                 Node child = shouldSkip(path) ? skipped() : value(field.value(), path, depth + 1);
@@ -259,12 +260,12 @@ public:
             n.scalar = std::string(text);
     }
 
-    void duplicate(const std::string& key, const char* rawKey)
+    void duplicate(std::string_view key, const char* rawKey)
     {
         // raw() points just after the key's opening quote.
         auto [line, column] = m_lines.at(fileOffset(static_cast<std::size_t>(rawKey - m_base) - 1));
         m_builder.diagnostic(Diagnostic::Severity::Warning, line, column,
-                             "duplicate key \"" + key + "\": the last value wins");
+                             "duplicate key \"" + std::string(key) + "\": the last value wins");
     }
 
     void resetBudget()
@@ -638,7 +639,10 @@ private:
                 try {
                     od::document doc = parser.iterate(begin, item.text.size(),
                                                       static_cast<std::size_t>(m_readableEnd - begin));
-                    Node o = walker.value(doc.get_value().value(), path, 2);
+                    // Built in the arena and never destroyed: all it holds is in the arena (keys and lists) or
+                    // views (scalars), and the arena is released before the next item.
+                    alignas(Node) std::byte storage[sizeof(Node)];
+                    Node& o = *new (storage) Node(walker.value(doc.get_value().value(), path, 2));
                     const char* rest = nullptr;
                     if (doc.current_location().get(rest) == simdjson::SUCCESS && rest)
                         throw Abandon {}; // a line cut that did not hold exactly one object

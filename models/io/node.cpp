@@ -24,7 +24,7 @@ bool keptContainerField(std::string_view key)
 
 } // namespace
 
-bool MapBuilder::set(std::string key, Node child)
+bool MapBuilder::set(std::string_view key, Node child)
 {
     auto& map = m_node.map;
     constexpr std::size_t kLinear = 16;
@@ -37,8 +37,8 @@ bool MapBuilder::set(std::string key, Node child)
     } else {
         if (m_index.empty())
             for (std::size_t i = 0; i < map.size(); ++i)
-                m_index.emplace(map[i].first, i);
-        auto [it, inserted] = m_index.try_emplace(key, map.size());
+                m_index.emplace(std::string(map[i].first), i);
+        auto [it, inserted] = m_index.try_emplace(std::string(key), map.size());
         if (!inserted) {
             map[it->second].second = std::move(child);
             return false;
@@ -46,7 +46,7 @@ bool MapBuilder::set(std::string key, Node child)
     }
     if (map.capacity() == 0)
         map.reserve(8); // most mappings hold a few keys: one allocation instead of four
-    map.emplace_back(std::move(key), std::move(child));
+    map.emplace_back(std::piecewise_construct, std::forward_as_tuple(key), std::forward_as_tuple(std::move(child)));
     return true;
 }
 

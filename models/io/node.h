@@ -32,7 +32,7 @@ struct Node
     // Set instead of `scalar` by the JSON reader of List items on several threads: the text in simdjson's string
     // buffer or the file, which outlive the node there (it is decoded before the next item is parsed).
     std::string_view view;
-    std::pmr::vector<std::pair<std::string, Node>> map; // keys in document order
+    std::pmr::vector<std::pair<std::pmr::string, Node>> map; // keys in document order
     std::pmr::vector<Node> seq;
 
     // Declared here, defined below where Node is complete (a vector of pairs holding Node needs that with clang).
@@ -124,7 +124,7 @@ public:
     {
     }
     // Returns false if the key was already present (its value is replaced).
-    bool set(std::string key, Node child);
+    bool set(std::string_view key, Node child);
 
 private:
     Node& m_node;

@@ -102,10 +102,10 @@ StringMap stringMap(const Node& map, std::string_view key, std::string_view what
         if (v.type == Node::Type::Skipped)
             continue;
         if (isAbsent(&v)) {
-            out[k] = std::string();
+            out[std::string(k)] = std::string();
             continue;
         }
-        out[k] = scalarOf(v, path + '.' + k);
+        out[std::string(k)] = scalarOf(v, path + '.' + std::string(k));
     }
     return out;
 }
@@ -522,8 +522,8 @@ std::optional<DecodedObject> SnapshotBuilder::decode(const Node& obj, const std:
                 continue;
             expectMap(*data, key);
             for (const auto& [k, v] : data->map) {
-                if (seenKeys.insert(k).second)
-                    secret.dataKeys.push_back(k);
+                if (seenKeys.insert(std::string_view(k)).second)
+                    secret.dataKeys.emplace_back(k);
                 if (k != "token" || v.type == Node::Type::Skipped || isAbsent(&v))
                     continue;
                 const auto value = scalarOf(v, std::string(key) + ".token");
