@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "models/io/mappedfile.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -161,6 +163,25 @@ MappedFile& MappedFile::operator=(MappedFile&& other) noexcept
 MappedFile::~MappedFile()
 {
     release();
+}
+
+bool MappedFile::contains(char byte, unsigned threads) const
+{
+    threads = std::max(1U, std::min(threads, static_cast<unsigned>(m_size / kMinSize) + 1));
+    std::atomic<bool> found {false};
+    auto part = [&](unsigned i) {
+        const std::size_t from = m_size / threads * i;
+        const std::size_t to = i + 1 == threads ? m_size : m_size / threads * (i + 1);
+        if (std::memchr(m_data + from, byte, to - from))
+            found = true;
+    };
+    std::vector<std::thread> helpers;
+    for (unsigned i = 1; i < threads; ++i)
+        helpers.emplace_back(part, i);
+    part(0);
+    for (auto& h : helpers)
+        h.join();
+    return found;
 }
 
 bool MappedFile::changed() const

@@ -39,6 +39,9 @@ public:
     {
         return m_mapped;
     }
+    // Whether the file holds `byte`, searched on `threads` threads at once (the loader's check for binary files).
+    [[nodiscard]] bool contains(char byte, unsigned threads) const;
+
     // The file shrank under the mapping while it was read (its tail now reads as zeros).
     [[nodiscard]] bool changed() const;
 

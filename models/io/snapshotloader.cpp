@@ -16,6 +16,7 @@
 #include <iostream>
 #include <iterator>
 #include <optional>
+#include <thread>
 
 namespace fs = std::filesystem;
 
@@ -149,7 +150,10 @@ void loadData(Input input, const std::string& name, Format format, SnapshotBuild
     const bool utf16 = data.size() >= 2
         && ((static_cast<unsigned char>(data[0]) == 0xff && static_cast<unsigned char>(data[1]) == 0xfe)
             || (static_cast<unsigned char>(data[0]) == 0xfe && static_cast<unsigned char>(data[1]) == 0xff));
-    if (!utf16 && std::memchr(data.data(), '\0', data.size())) {
+    const unsigned threads = options.threads > 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
+    const bool hasNul = input.mapped ? input.mapped->contains('\0', threads)
+                                     : std::memchr(data.data(), '\0', data.size()) != nullptr;
+    if (!utf16 && hasNul) {
         fileError(Diagnostic::Severity::Error, "binary file (contains NUL bytes): not YAML or JSON");
         return;
     }
