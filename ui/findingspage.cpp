@@ -2,6 +2,7 @@
 #include "ui/findingspage.h"
 
 #include "models/analysis/remediation.h"
+#include "models/item/backgroundpool.h"
 #include "models/item/basketmodel.h"
 #include "ui/remediationbasket.h"
 
@@ -293,7 +294,8 @@ void FindingsPage::setPolicy(std::shared_ptr<const Policy> policy, const QString
         auto result = watcher->result();
         applyFindings(std::move(result.first), std::move(result.second));
     });
-    watcher->setFuture(QtConcurrent::run([policy = m_policy, waivers = m_waivers] {
+    watcher->setFuture(QtConcurrent::run(backgroundPool(), [policy = m_policy, waivers = m_waivers] {
+        lowerCurrentThreadPriority();
         auto findings = computeFindings(*policy);
         io::applyWaivers(findings, waivers);
         auto posture = computePosture(*policy, findings);
