@@ -14,6 +14,9 @@
 #include <QtCharts/QVXYModelMapper>
 
 #include <QCursor>
+#include <QElapsedTimer>
+#include <QPointer>
+#include <QTimer>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QScrollArea>
@@ -94,11 +97,20 @@ private:
 class TokenTimelineChart::Private
 {
 public:
+    enum class Phase { Idle, Teardown, Lanes };
     QChart* chart = nullptr;
     QDateTimeAxis* x = nullptr;
     QCategoryAxis* y = nullptr;
     int lanes = 0;
     int series = 0;
+    // The build under way.
+    Phase phase = Phase::Idle;
+    QList<QAbstractSeries*> old; // series still to remove
+    int nextLane = 0;
+    std::vector<QPointer<QObject>> followers; // mappers and marker filters that follow the models
+
+    void attach(QXYSeries* series, QAbstractItemModel* model, int xColumn, int yColumn, int first, int count,
+                bool legend);
 };
 
 namespace {
@@ -159,46 +171,131 @@ void TokenTimelineChart::setModels(TokenTimelineModel* timeline, TokenMilestoneM
 {
     m_timeline = timeline;
     m_milestones = milestones;
-    connect(timeline, &QAbstractItemModel::modelReset, this, &TokenTimelineChart::scheduleRebuild);
-    connect(milestones, &QAbstractItemModel::modelReset, this, &TokenTimelineChart::scheduleRebuild);
-    m_dirty = false;
-    rebuild();
+    for (QAbstractItemModel* model : {static_cast<QAbstractItemModel*>(timeline), static_cast<QAbstractItemModel*>(milestones)}) {
+        connect(model, &QAbstractItemModel::modelAboutToBeReset, this, &TokenTimelineChart::detach);
+        connect(model, &QAbstractItemModel::modelReset, this, &TokenTimelineChart::scheduleRebuild);
+    }
+    m_dirty = true;
+    ensureBuilt();
+}
+
+void TokenTimelineChart::detach()
+{
+    // The series are rebuilt after a reset anyway: mappers still following the models would first refill every
+    // series point by point, which Qt Charts handles in quadratic time (a third of a second at 200 lanes).
+    for (const auto& follower : d->followers)
+        delete follower.data();
+    d->followers.clear();
 }
 
 void TokenTimelineChart::scheduleRebuild()
 {
+    detach();
     m_dirty = true;
-    if (!isVisible() || m_rebuildQueued)
+    d->phase = Private::Phase::Idle; // a build under way starts over on the new rows
+    if (isVisible())
+        queueStep();
+}
+
+void TokenTimelineChart::queueStep()
+{
+    if (m_rebuildQueued)
         return;
     m_rebuildQueued = true;
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            m_rebuildQueued = false;
-            ensureBuilt();
-        },
-        Qt::QueuedConnection);
+    QTimer::singleShot(0, this, [this] {
+        m_rebuildQueued = false;
+        if (!m_dirty)
+            return;
+        buildStep(12);
+        if (m_dirty)
+            queueStep();
+    });
 }
 
 void TokenTimelineChart::ensureBuilt() const
 {
-    if (!m_dirty)
-        return;
     auto* self = const_cast<TokenTimelineChart*>(this);
-    self->m_dirty = false;
-    self->rebuild();
+    while (self->m_dirty)
+        self->buildStep(-1);
 }
 
 void TokenTimelineChart::showEvent(QShowEvent* event)
 {
-    ensureBuilt();
+    if (m_dirty)
+        queueStep();
     QWidget::showEvent(event);
 }
 
-void TokenTimelineChart::rebuild()
+// One slice of a rebuild, about `budgetMs` long (< 0: to the end): the old series go, then the axes are set up, the
+// lanes are added a few at a time, then the milestones and markers. The view does not repaint until it is done, so
+// it shows the previous chart, never a half-built one.
+void TokenTimelineChart::buildStep(int budgetMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    const auto inBudget = [&] { return budgetMs < 0 || clock.elapsed() < budgetMs; };
+    if (d->phase == Private::Phase::Idle) {
+        detach();
+        m_view->setUpdatesEnabled(false);
+        d->old = d->chart->series();
+        d->phase = Private::Phase::Teardown;
+    }
+    if (d->phase == Private::Phase::Teardown) {
+        while (!d->old.isEmpty() && inBudget()) {
+            auto* series = d->old.takeLast();
+            d->chart->removeSeries(series);
+            delete series;
+        }
+        if (!d->old.isEmpty())
+            return;
+        setUpAxes();
+        d->nextLane = 0;
+        d->phase = Private::Phase::Lanes;
+    }
+    if (d->phase == Private::Phase::Lanes) {
+        while (d->nextLane < d->lanes && inBudget())
+            addLane(d->nextLane++);
+        if (d->nextLane < d->lanes)
+            return;
+        addMarkers();
+        resetZoomNow();
+        d->phase = Private::Phase::Idle;
+        m_dirty = false;
+        m_view->setUpdatesEnabled(true);
+        m_view->update();
+    }
+}
+
+void TokenTimelineChart::Private::attach(QXYSeries* series, QAbstractItemModel* model, int xColumn, int yColumn,
+                                         int first, int count, bool legend)
+{
+    // The series gets its points before it joins the chart, where each added point would update all the others.
+    auto* mapper = new QVXYModelMapper(series);
+    mapper->setXColumn(xColumn);
+    mapper->setYColumn(yColumn);
+    mapper->setFirstRow(first);
+    mapper->setRowCount(count);
+    mapper->setSeries(series);
+    mapper->setModel(model);
+    followers.emplace_back(mapper);
+    chart->addSeries(series);
+    series->attachAxis(x);
+    series->attachAxis(y);
+    for (auto* marker : chart->legend()->markers(series))
+        marker->setVisible(legend);
+    ++this->series;
+}
+
+QFont TokenTimelineChart::smallFont() const
+{
+    QFont small = font();
+    small.setPointSizeF(std::max(7.0, small.pointSizeF() - 1));
+    return small;
+}
+
+void TokenTimelineChart::setUpAxes()
 {
     auto* chart = d->chart;
-    chart->removeAllSeries();
     for (auto* axis : chart->axes())
         chart->removeAxis(axis);
     delete d->x;
@@ -206,13 +303,13 @@ void TokenTimelineChart::rebuild()
     d->x = new QDateTimeAxis;
     d->y = new QCategoryAxis;
     d->series = 0;
+    d->lanes = 0;
     chart->addAxis(d->x, Qt::AlignBottom);
     chart->addAxis(d->y, Qt::AlignLeft);
     d->x->setFormat(QStringLiteral("yyyy-MM"));
     d->x->setTickCount(8);
     d->x->setTitleText(tr("drag to pan, wheel to zoom; click a bar to open its ServiceAccount"));
-    QFont small = font();
-    small.setPointSizeF(std::max(7.0, small.pointSizeF() - 1));
+    const QFont small = smallFont();
     d->x->setLabelsFont(small);
     QFont tiny = small;
     tiny.setPointSizeF(std::max(7.0, small.pointSizeF() - 0.5));
@@ -236,44 +333,36 @@ void TokenTimelineChart::rebuild()
                                .arg(total));
     // Lanes of 22 px; axis, legend and margins take about 130 more. Taller than the page: it scrolls.
     m_view->setMinimumHeight(std::max(240, n * 22 + 130));
+}
 
-    auto attach = [&](QXYSeries* series, QAbstractItemModel* model, int xColumn, int yColumn, int first, int count,
-                      bool legend) {
-        auto* mapper = new QVXYModelMapper(series);
-        mapper->setXColumn(xColumn);
-        mapper->setYColumn(yColumn);
-        mapper->setFirstRow(first);
-        mapper->setRowCount(count);
-        mapper->setSeries(series);
-        mapper->setModel(model);
-        chart->addSeries(series);
-        series->attachAxis(d->x);
-        series->attachAxis(d->y);
-        for (auto* marker : chart->legend()->markers(series))
-            marker->setVisible(legend);
-        ++d->series;
-    };
-
-    // Lanes: idle line under the projection under the used bar. The lane axis takes its categories bottom-up.
-    for (int lane = 0; lane < n; ++lane) {
-        const auto start = m_timeline->index(m_timeline->rowOfToken(lane), 0);
-        const auto state = static_cast<TokenState>(start.data(TokenTimelineModel::StateRole).toInt());
-        const auto color = tokenStateColor(state);
-        auto* idle = new QLineSeries;
-        idle->setPen(pen(QColor(0xb0, 0xbe, 0xc5), 2));
-        auto* future = new QLineSeries;
-        future->setPen(pen(color.lighter(130), 2, Qt::DashLine));
-        auto* used = new QLineSeries;
-        used->setPen(pen(color, 9));
-        const int row = m_timeline->rowOfToken(lane);
-        attach(idle, m_timeline, TokenTimelineModel::IdleXColumn, TokenTimelineModel::YColumn, row, 2, false);
-        attach(future, m_timeline, TokenTimelineModel::FutureXColumn, TokenTimelineModel::YColumn, row, 2, false);
-        attach(used, m_timeline, TokenTimelineModel::UsedXColumn, TokenTimelineModel::YColumn, row, 2, false);
-        for (auto* s : {idle, future, used}) {
-            connect(s, &QXYSeries::hovered, this, [this](const QPointF& p, bool on) { hover(p.y(), on); });
-            connect(s, &QXYSeries::clicked, this, [this, lane](const QPointF&) { activateLane(lane); });
-        }
+// Lanes: idle line under the projection under the used bar. The lane axis takes its categories bottom-up.
+void TokenTimelineChart::addLane(int lane)
+{
+    const auto start = m_timeline->index(m_timeline->rowOfToken(lane), 0);
+    const auto state = static_cast<TokenState>(start.data(TokenTimelineModel::StateRole).toInt());
+    const auto color = tokenStateColor(state);
+    auto* idle = new QLineSeries;
+    idle->setPen(pen(QColor(0xb0, 0xbe, 0xc5), 2));
+    auto* future = new QLineSeries;
+    future->setPen(pen(color.lighter(130), 2, Qt::DashLine));
+    auto* used = new QLineSeries;
+    used->setPen(pen(color, 9));
+    const int row = m_timeline->rowOfToken(lane);
+    d->attach(idle, m_timeline, TokenTimelineModel::IdleXColumn, TokenTimelineModel::YColumn, row, 2, false);
+    d->attach(future, m_timeline, TokenTimelineModel::FutureXColumn, TokenTimelineModel::YColumn, row, 2, false);
+    d->attach(used, m_timeline, TokenTimelineModel::UsedXColumn, TokenTimelineModel::YColumn, row, 2, false);
+    for (auto* s : {idle, future, used}) {
+        connect(s, &QXYSeries::hovered, this, [this](const QPointF& p, bool on) { hover(p.y(), on); });
+        connect(s, &QXYSeries::clicked, this, [this, lane](const QPointF&) { activateLane(lane); });
     }
+}
+
+void TokenTimelineChart::addMarkers()
+{
+    const int n = d->lanes;
+    const QFont small = smallFont();
+    if (!m_timeline)
+        return;
     for (int lane = n - 1; lane >= 0; --lane) {
         auto label = m_timeline->index(m_timeline->rowOfToken(lane), 0).data(TokenTimelineModel::ShortLabelRole).toString();
         if (label.size() > 30)
@@ -300,7 +389,7 @@ void TokenTimelineChart::rebuild()
             auto* line = new QLineSeries;
             line->setName(label);
             line->setPen(linePen);
-            attach(line, m_milestones, TokenMilestoneModel::XColumn, TokenMilestoneModel::YColumn, 2 * k, 2, false);
+            d->attach(line, m_milestones, TokenMilestoneModel::XColumn, TokenMilestoneModel::YColumn, 2 * k, 2, false);
             connect(line, &QXYSeries::hovered, this, [this, label](const QPointF&, bool on) {
                 if (on)
                     QToolTip::showText(QCursor::pos(), label, m_view);
@@ -316,7 +405,7 @@ void TokenTimelineChart::rebuild()
             tag->setPointLabelsClipping(false);
             tag->setPointLabelsFont(small);
             tag->setPointLabelsColor(linePen.color());
-            attach(tag, m_milestones, TokenMilestoneModel::XColumn, TokenMilestoneModel::YColumn, 2 * k + 1, 1, false);
+            d->attach(tag, m_milestones, TokenMilestoneModel::XColumn, TokenMilestoneModel::YColumn, 2 * k + 1, 1, false);
         }
     }
 
@@ -348,13 +437,20 @@ void TokenTimelineChart::rebuild()
         s->setMarkerSize(m.size);
         s->setColor(m.color);
         s->setBorderColor(Qt::white);
-        attach(s, filter, m.column, TokenTimelineModel::YColumn, 0, -1, true);
+        d->attach(s, filter, m.column, TokenTimelineModel::YColumn, 0, -1, true);
+        d->followers.emplace_back(filter);
         connect(s, &QXYSeries::hovered, this, [this](const QPointF& p, bool on) { hover(p.y(), on); });
         connect(s, &QXYSeries::clicked, this,
                 [this](const QPointF& p) { activateLane(m_timeline ? m_timeline->tokenAt(p.y()) : -1); });
     }
+}
 
-    resetZoom();
+void TokenTimelineChart::resetZoomNow()
+{
+    if (!d->x || !m_timeline)
+        return;
+    d->x->setRange(QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(m_timeline->rangeStart()), Qt::UTC),
+                   QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(m_timeline->rangeEnd()), Qt::UTC));
 }
 
 void TokenTimelineChart::hover(qreal y, bool state)
@@ -416,10 +512,7 @@ void TokenTimelineChart::pan(qreal fraction)
 void TokenTimelineChart::resetZoom()
 {
     ensureBuilt();
-    if (!d->x || !m_timeline)
-        return;
-    d->x->setRange(QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(m_timeline->rangeStart()), Qt::UTC),
-                   QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(m_timeline->rangeEnd()), Qt::UTC));
+    resetZoomNow();
 }
 
 std::pair<qreal, qreal> TokenTimelineChart::visibleRange() const
