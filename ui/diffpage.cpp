@@ -3,6 +3,7 @@
 
 #include "models/analysis/explain.h"
 #include "models/io/diffexport.h"
+#include "models/item/backgroundpool.h"
 #include "models/item/diffmodels.h"
 #include "models/item/subjecttreemodel.h"
 #include "models/loader/snapshotjob.h"
@@ -25,6 +26,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <set>
 
 namespace rbx {
@@ -243,6 +245,8 @@ void DiffPage::setPolicy(std::shared_ptr<const Policy> policy)
     m_policyA = std::move(policy);
     m_policyB.reset();
     computeSnapshotDiff();
+    ++m_diffGeneration; // a comparison still running was of the previous snapshot
+    m_diffComputing = false;
     m_diff.reset();
     m_modelA->setPair(nullptr);
     m_modelB->setPair(nullptr);
@@ -274,7 +278,8 @@ void DiffPage::computeSnapshotDiff()
         return;
     m_changesSummary->setText(tr("Comparing every ServiceAccount…"));
     m_snapshotWatcher.setProperty("generation", generation);
-    m_snapshotWatcher.setFuture(QtConcurrent::run([a = m_policyA, b = m_policyB]() -> std::shared_ptr<const SnapshotDiff> {
+    m_snapshotWatcher.setFuture(QtConcurrent::run(backgroundPool(), [a = m_policyA, b = m_policyB]() -> std::shared_ptr<const SnapshotDiff> {
+        lowerCurrentThreadPriority();
         return std::make_shared<const SnapshotDiff>(diffSnapshots(*a, *b));
     }));
 }
@@ -376,13 +381,81 @@ void DiffPage::setScope(const QString& ns)
         m_scope->setCurrentIndex(i);
 }
 
+namespace {
+
+// Both sides' matrices of one scope, over the resources either snapshot knows.
+std::shared_ptr<const MatrixPair> matrixPair(const Policy& policyA, const Policy* otherB, const SubjectDiff& diff,
+                                             const std::string& ns)
+{
+    auto pair = std::make_shared<MatrixPair>();
+    std::vector<MatrixRow> rows = matrixRows(policyA, ResourceCatalog(policyA.snapshot()));
+    if (otherB) {
+        std::set<std::pair<std::string, std::string>> seen;
+        for (const auto& r : rows)
+            seen.insert({r.group, r.resource});
+        for (auto& r : matrixRows(*otherB, ResourceCatalog(otherB->snapshot())))
+            if (seen.insert({r.group, r.resource}).second)
+                rows.push_back(std::move(r));
+    }
+    pair->a = accessMatrix(policyA, userInfoOf(diff.a), ns, diff.verbs, rows);
+    pair->b = accessMatrix(otherB ? *otherB : policyA, userInfoOf(diff.b), ns, diff.verbs, rows);
+    return pair;
+}
+
+// Stay on the scope in view if it differs there, else open the first scope that differs.
+std::string scopeToShow(const SubjectDiff& diff, const std::string& keep)
+{
+    const bool keepDiffers = std::any_of(diff.cells.begin(), diff.cells.end(), [&](const CellDiff& c) { return c.ns == keep; });
+    if (!diff.cells.empty() && !keepDiffers)
+        return diff.cells.front().ns;
+    if (std::find(diff.scopes.begin(), diff.scopes.end(), keep) != diff.scopes.end())
+        return keep;
+    return diff.scopes.empty() ? std::string() : diff.scopes.front();
+}
+
+} // namespace
+
+struct DiffPage::Result
+{
+    std::shared_ptr<const SubjectDiff> diff;
+    std::string scope;
+    std::shared_ptr<const MatrixPair> pair;
+};
+
 void DiffPage::recompute()
 {
     if (!m_policyA || m_subjectA->currentIndex() < 0 || m_subjectB->currentIndex() < 0)
         return;
     const auto a = m_subjectA->currentData().value<SubjectRef>();
     const auto b = m_subjectB->currentData().value<SubjectRef>();
-    m_diff = std::make_shared<SubjectDiff>(diffSubjects(*m_policyA, a, policyB(), b));
+    const quint64 generation = ++m_diffGeneration;
+    m_diffComputing = true;
+    m_summary->setText(tr("<i>Comparing %1 with %2…</i>").arg(subjectText(a).toHtmlEscaped(), subjectText(b).toHtmlEscaped()));
+    // The worker owns what it reads (the policies, the subjects); the page may be gone when it ends, and then its
+    // watcher, a child of the page, went with it.
+    auto* watcher = new QFutureWatcher<Result>(this);
+    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_diffGeneration)
+            return; // a newer comparison was asked for
+        m_diffComputing = false;
+        applyDiff(watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run(backgroundPool(), [policyA = m_policyA, policyB = m_policyB, a, b,
+                                          keep = m_scope->currentData().toString().toStdString()] {
+        lowerCurrentThreadPriority();
+        Result r;
+        auto diff = std::make_shared<const SubjectDiff>(diffSubjects(*policyA, a, policyB ? *policyB : *policyA, b));
+        r.scope = scopeToShow(*diff, keep);
+        r.pair = matrixPair(*policyA, policyB.get(), *diff, r.scope);
+        r.diff = std::move(diff);
+        return r;
+    }));
+}
+
+void DiffPage::applyDiff(const Result& result)
+{
+    m_diff = result.diff;
     m_listModel->setDiff(m_diff);
     m_list->resizeColumnsToContents();
     std::size_t gained = 0;
@@ -399,21 +472,17 @@ void DiffPage::recompute()
                                              .arg(m_diff->structure.roles.onlyA.size() + m_diff->structure.roles.onlyB.size())
                                              .arg(m_diff->structure.tokens.onlyA.size()
                                                   + m_diff->structure.tokens.onlyB.size()));
-    const auto keep = m_scope->currentData().toString();
     {
         const QSignalBlocker block(m_scope);
         m_scope->clear();
         for (const auto& ns : m_diff->scopes)
             m_scope->addItem(ns.empty() ? tr("Cluster scope") : QString::fromStdString(ns), QString::fromStdString(ns));
-        // Stay on the scope in view if it differs there, else open the first scope that differs.
-        int index = std::max(0, m_scope->findData(keep));
-        const bool keepDiffers = std::any_of(m_diff->cells.begin(), m_diff->cells.end(),
-                                             [&](const CellDiff& c) { return QString::fromStdString(c.ns) == keep; });
-        if (!m_diff->cells.empty() && !keepDiffers)
-            index = std::max(0, m_scope->findData(QString::fromStdString(m_diff->cells.front().ns)));
-        m_scope->setCurrentIndex(index);
+        m_scope->setCurrentIndex(std::max(0, m_scope->findData(QString::fromStdString(result.scope))));
     }
-    showScope();
+    if (result.pair && m_scope->currentData().toString().toStdString() == result.scope)
+        applyPair(result.pair);
+    else
+        showScope();
     Q_EMIT computed();
 }
 
@@ -421,19 +490,11 @@ void DiffPage::showScope()
 {
     if (!m_diff)
         return;
-    const auto ns = m_scope->currentData().toString().toStdString();
-    auto pair = std::make_shared<MatrixPair>();
-    std::vector<MatrixRow> rows = matrixRows(*m_policyA, ResourceCatalog(m_policyA->snapshot()));
-    if (m_policyB) {
-        std::set<std::pair<std::string, std::string>> seen;
-        for (const auto& r : rows)
-            seen.insert({r.group, r.resource});
-        for (auto& r : matrixRows(*m_policyB, ResourceCatalog(m_policyB->snapshot())))
-            if (seen.insert({r.group, r.resource}).second)
-                rows.push_back(std::move(r));
-    }
-    pair->a = accessMatrix(*m_policyA, userInfoOf(m_diff->a), ns, m_diff->verbs, rows);
-    pair->b = accessMatrix(policyB(), userInfoOf(m_diff->b), ns, m_diff->verbs, rows);
+    applyPair(matrixPair(*m_policyA, m_policyB.get(), *m_diff, m_scope->currentData().toString().toStdString()));
+}
+
+void DiffPage::applyPair(std::shared_ptr<const MatrixPair> pair)
+{
     m_modelA->setPair(pair);
     m_modelB->setPair(pair);
     for (auto* view : {m_viewA, m_viewB}) {

@@ -22,6 +22,7 @@ namespace rbx {
 class DiffSideModel;
 class DiffFilterProxy;
 class DiffListModel;
+struct MatrixPair;
 class SnapshotDiffModel;
 class SnapshotJob;
 
@@ -35,8 +36,13 @@ public:
     void setPolicy(std::shared_ptr<const Policy> policy); // side A (and B, until another snapshot is opened)
     void setOtherPolicy(std::shared_ptr<const Policy> policy); // side B from another snapshot; nullptr = same
     void compareWithSnapshot(const QStringList& paths); // loads side B off the GUI thread
+    // Comparing runs off the GUI thread: computed() says when diff() and the matrices are the new subjects'.
     void setSubjects(const SubjectRef& a, const SubjectRef& b);
     void setSubjectA(const SubjectRef& a); // keeps B (B = A when comparing snapshots)
+    [[nodiscard]] bool isComputing() const
+    {
+        return m_diffComputing;
+    }
     void setScope(const QString& ns); // "" cluster
     [[nodiscard]] const SubjectDiff* diff() const
     {
@@ -73,9 +79,12 @@ Q_SIGNALS:
     void snapshotDiffComputed();
 
 private:
+    struct Result;
     void fillSubjects();
     void recompute();
+    void applyDiff(const Result& result);
     void showScope();
+    void applyPair(std::shared_ptr<const MatrixPair> pair);
     void explainRow(int row);
     [[nodiscard]] const Policy& policyB() const;
     void computeSnapshotDiff();
@@ -107,6 +116,8 @@ private:
     std::shared_ptr<const SnapshotDiff> m_snapshotDiff;
     QFutureWatcher<std::shared_ptr<const SnapshotDiff>> m_snapshotWatcher;
     int m_generation = 0;
+    quint64 m_diffGeneration = 0; // of the newest subject comparison; older results are dropped
+    bool m_diffComputing = false;
 };
 
 } // namespace rbx

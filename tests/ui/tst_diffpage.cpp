@@ -148,6 +148,8 @@ void TestDiffPage::selectingAServiceAccountShowsItsMatrices()
     QSignalSpy computed(m_page.get(), &DiffPage::computed);
     const auto deployer = rowOf(SnapshotDiffModel::AccessGroup, QStringLiteral("payments/deployer"));
     m_page->changesView()->setCurrentIndex(deployer);
+    QVERIFY(m_page->isComputing());
+    QVERIFY(computed.wait(20000));
     QCOMPARE(computed.count(), 1);
     QVERIFY(m_page->diff());
     const SubjectRef ref {SubjectKind::ServiceAccount, "payments", "deployer"};
@@ -170,7 +172,9 @@ void TestDiffPage::removedServiceAccountIsComparable()
 {
     const auto retired = rowOf(SnapshotDiffModel::RemovedServiceAccountsGroup, QStringLiteral("team-a/retired-bot"));
     QVERIFY(retired.isValid());
+    QSignalSpy computed(m_page.get(), &DiffPage::computed);
     m_page->changesView()->setCurrentIndex(retired);
+    QVERIFY(computed.wait(20000));
     QVERIFY(m_page->diff());
     QCOMPARE(m_page->diff()->a.name, std::string("retired-bot"));
     QVERIFY(m_page->diff()->structure.existsA);
