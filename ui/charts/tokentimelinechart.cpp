@@ -108,6 +108,7 @@ public:
     QList<QAbstractSeries*> old; // series still to remove
     int nextLane = 0;
     std::vector<QPointer<QObject>> followers; // mappers and marker filters that follow the models
+    QTimer stepTimer;
 
     void attach(QXYSeries* series, QAbstractItemModel* model, int xColumn, int yColumn, int first, int count,
                 bool legend);
@@ -153,6 +154,9 @@ TokenTimelineChart::TokenTimelineChart(QWidget* parent)
         if (plot.width() > 0)
             pan(dx / plot.width());
     };
+    d->stepTimer.setSingleShot(true);
+    d->stepTimer.setInterval(0);
+    connect(&d->stepTimer, &QTimer::timeout, this, &TokenTimelineChart::runStep);
     m_scroll->setWidget(m_view);
     m_scroll->setWidgetResizable(true);
     m_scroll->setFrameShape(QFrame::NoFrame);
@@ -199,17 +203,18 @@ void TokenTimelineChart::scheduleRebuild()
 
 void TokenTimelineChart::queueStep()
 {
-    if (m_rebuildQueued)
+    // A zero timer, not a posted event: timers, layout and paint events due meanwhile run between two slices.
+    if (!d->stepTimer.isActive())
+        d->stepTimer.start();
+}
+
+void TokenTimelineChart::runStep()
+{
+    if (!m_dirty)
         return;
-    m_rebuildQueued = true;
-    QTimer::singleShot(0, this, [this] {
-        m_rebuildQueued = false;
-        if (!m_dirty)
-            return;
-        buildStep(12);
-        if (m_dirty)
-            queueStep();
-    });
+    buildStep(6);
+    if (m_dirty)
+        queueStep();
 }
 
 void TokenTimelineChart::ensureBuilt() const
@@ -251,13 +256,24 @@ void TokenTimelineChart::buildStep(int budgetMs)
         setUpAxes();
         d->nextLane = 0;
         d->phase = Private::Phase::Lanes;
+        if (budgetMs >= 0)
+            return; // the view's new height is laid out while the chart has no series yet
     }
     if (d->phase == Private::Phase::Lanes) {
-        while (d->nextLane < d->lanes && inBudget())
-            addLane(d->nextLane++);
-        if (d->nextLane < d->lanes)
+        // Lanes, then milestones, then the four marker series, one item at a time.
+        const int milestones = m_timeline && m_milestones ? m_milestones->milestoneCount() : 0;
+        const int items = m_timeline ? d->lanes + milestones + kMarkerSeries : 0;
+        while (d->nextLane < items && inBudget()) {
+            const int item = d->nextLane++;
+            if (item < d->lanes)
+                addLane(item);
+            else if (item < d->lanes + milestones)
+                addMilestone(item - d->lanes);
+            else
+                addMarkerSeries(item - d->lanes - milestones);
+        }
+        if (d->nextLane < items)
             return;
-        addMarkers();
         resetZoomNow();
         d->phase = Private::Phase::Idle;
         m_dirty = false;
@@ -333,6 +349,16 @@ void TokenTimelineChart::setUpAxes()
                                .arg(total));
     // Lanes of 22 px; axis, legend and margins take about 130 more. Taller than the page: it scrolls.
     m_view->setMinimumHeight(std::max(240, n * 22 + 130));
+    // Categories and ranges before any series is attached: a range set later updates every series' domain.
+    for (int lane = n - 1; lane >= 0; --lane) {
+        auto label = m_timeline->index(m_timeline->rowOfToken(lane), 0).data(TokenTimelineModel::ShortLabelRole).toString();
+        if (label.size() > 30)
+            label = label.left(14) + QStringLiteral("…") + label.right(14);
+        d->y->append(label, n - lane);
+    }
+    d->y->setRange(0, std::max(1, n));
+    d->y->setStartValue(0);
+    resetZoomNow();
 }
 
 // Lanes: idle line under the projection under the used bar. The lane axis takes its categories bottom-up.
@@ -357,59 +383,48 @@ void TokenTimelineChart::addLane(int lane)
     }
 }
 
-void TokenTimelineChart::addMarkers()
+void TokenTimelineChart::addMilestone(int k)
 {
-    const int n = d->lanes;
-    const QFont small = smallFont();
-    if (!m_timeline)
-        return;
-    for (int lane = n - 1; lane >= 0; --lane) {
-        auto label = m_timeline->index(m_timeline->rowOfToken(lane), 0).data(TokenTimelineModel::ShortLabelRole).toString();
-        if (label.size() > 30)
-            label = label.left(14) + QStringLiteral("…") + label.right(14);
-        d->y->append(label, n - lane);
-    }
-    d->y->setRange(0, std::max(1, n));
-    d->y->setStartValue(0);
-
     // Milestones: vertical lines, a word at the top, the full name in the legend.
-    if (m_milestones) {
-        for (int k = 0; k < m_milestones->milestoneCount(); ++k) {
-            const auto idx = m_milestones->index(2 * k, 0);
-            const bool cluster = idx.data(TokenMilestoneModel::ClusterRole).toBool();
-            const auto label = idx.data(TokenMilestoneModel::LabelRole).toString();
-            const auto word = idx.data(TokenMilestoneModel::ShortLabelRole).toString();
-            QPen linePen = pen(QColor(0x90, 0x90, 0x90), 1.5, Qt::DotLine);
-            if (word == QLatin1String("today"))
-                linePen = pen(QColor(0x21, 0x21, 0x21), 2);
-            else if (word == QLatin1String("tracking"))
-                linePen = pen(QColor(0x00, 0x83, 0x8f), 1.5, Qt::DashLine);
-            else if (cluster)
-                linePen = pen(QColor(0x28, 0x35, 0x93), 1.5, Qt::DashLine);
-            auto* line = new QLineSeries;
-            line->setName(label);
-            line->setPen(linePen);
-            d->attach(line, m_milestones, TokenMilestoneModel::XColumn, TokenMilestoneModel::YColumn, 2 * k, 2, false);
-            connect(line, &QXYSeries::hovered, this, [this, label](const QPointF&, bool on) {
-                if (on)
-                    QToolTip::showText(QCursor::pos(), label, m_view);
-                else
-                    QToolTip::hideText();
-            });
-            auto* tag = new QScatterSeries;
-            tag->setMarkerSize(1);
-            tag->setPen(Qt::NoPen);
-            tag->setBrush(Qt::transparent);
-            tag->setPointLabelsFormat(word);
-            tag->setPointLabelsVisible(true);
-            tag->setPointLabelsClipping(false);
-            tag->setPointLabelsFont(small);
-            tag->setPointLabelsColor(linePen.color());
-            d->attach(tag, m_milestones, TokenMilestoneModel::XColumn, TokenMilestoneModel::YColumn, 2 * k + 1, 1, false);
-        }
-    }
+    if (!m_milestones || k < 0 || k >= m_milestones->milestoneCount())
+        return;
+    const QFont small = smallFont();
+    const auto idx = m_milestones->index(2 * k, 0);
+    const bool cluster = idx.data(TokenMilestoneModel::ClusterRole).toBool();
+    const auto label = idx.data(TokenMilestoneModel::LabelRole).toString();
+    const auto word = idx.data(TokenMilestoneModel::ShortLabelRole).toString();
+    QPen linePen = pen(QColor(0x90, 0x90, 0x90), 1.5, Qt::DotLine);
+    if (word == QLatin1String("today"))
+        linePen = pen(QColor(0x21, 0x21, 0x21), 2);
+    else if (word == QLatin1String("tracking"))
+        linePen = pen(QColor(0x00, 0x83, 0x8f), 1.5, Qt::DashLine);
+    else if (cluster)
+        linePen = pen(QColor(0x28, 0x35, 0x93), 1.5, Qt::DashLine);
+    auto* line = new QLineSeries;
+    line->setName(label);
+    line->setPen(linePen);
+    d->attach(line, m_milestones, TokenMilestoneModel::XColumn, TokenMilestoneModel::YColumn, 2 * k, 2, false);
+    connect(line, &QXYSeries::hovered, this, [this, label](const QPointF&, bool on) {
+        if (on)
+            QToolTip::showText(QCursor::pos(), label, m_view);
+        else
+            QToolTip::hideText();
+    });
+    auto* tag = new QScatterSeries;
+    tag->setMarkerSize(1);
+    tag->setPen(Qt::NoPen);
+    tag->setBrush(Qt::transparent);
+    tag->setPointLabelsFormat(word);
+    tag->setPointLabelsVisible(true);
+    tag->setPointLabelsClipping(false);
+    tag->setPointLabelsFont(small);
+    tag->setPointLabelsColor(linePen.color());
+    d->attach(tag, m_milestones, TokenMilestoneModel::XColumn, TokenMilestoneModel::YColumn, 2 * k + 1, 1, false);
+}
 
-    // Markers, each from the rows that have one.
+// Markers, each from the rows that have one.
+void TokenTimelineChart::addMarkerSeries(int which)
+{
     struct Marker
     {
         int column;
@@ -427,22 +442,23 @@ void TokenTimelineChart::addMarkers()
         {TokenTimelineModel::ProjectedDeletionXColumn, tr("will be deleted"), QScatterSeries::MarkerShapeStar,
          QColor(0x21, 0x21, 0x21), 14},
     };
-    for (const auto& m : markers) {
-        auto* filter = new TimelineMarkerFilter(m.column);
-        filter->setSourceModel(m_timeline);
-        auto* s = new QScatterSeries;
-        filter->setParent(s);
-        s->setName(m.name);
-        s->setMarkerShape(m.shape);
-        s->setMarkerSize(m.size);
-        s->setColor(m.color);
-        s->setBorderColor(Qt::white);
-        d->attach(s, filter, m.column, TokenTimelineModel::YColumn, 0, -1, true);
-        d->followers.emplace_back(filter);
-        connect(s, &QXYSeries::hovered, this, [this](const QPointF& p, bool on) { hover(p.y(), on); });
-        connect(s, &QXYSeries::clicked, this,
-                [this](const QPointF& p) { activateLane(m_timeline ? m_timeline->tokenAt(p.y()) : -1); });
-    }
+    if (which < 0 || which >= static_cast<int>(std::size(markers)))
+        return;
+    const auto& m = markers[which];
+    auto* filter = new TimelineMarkerFilter(m.column);
+    filter->setSourceModel(m_timeline);
+    auto* s = new QScatterSeries;
+    filter->setParent(s);
+    s->setName(m.name);
+    s->setMarkerShape(m.shape);
+    s->setMarkerSize(m.size);
+    s->setColor(m.color);
+    s->setBorderColor(Qt::white);
+    d->attach(s, filter, m.column, TokenTimelineModel::YColumn, 0, -1, true);
+    d->followers.emplace_back(filter);
+    connect(s, &QXYSeries::hovered, this, [this](const QPointF& p, bool on) { hover(p.y(), on); });
+    connect(s, &QXYSeries::clicked, this,
+            [this](const QPointF& p) { activateLane(m_timeline ? m_timeline->tokenAt(p.y()) : -1); });
 }
 
 void TokenTimelineChart::resetZoomNow()

@@ -59,11 +59,14 @@ private:
     void detach();
     void scheduleRebuild();
     void queueStep();
+    void runStep();
     void buildStep(int budgetMs);
     void ensureBuilt() const;
     void setUpAxes();
     void addLane(int lane);
-    void addMarkers();
+    void addMilestone(int k);
+    static constexpr int kMarkerSeries = 4; // created, invalid since, will be invalidated, will be deleted
+    void addMarkerSeries(int which);
     void resetZoomNow();
     [[nodiscard]] QFont smallFont() const;
     void hover(qreal y, bool state);
@@ -75,7 +78,6 @@ private:
     TokenTimelineModel* m_timeline = nullptr;
     TokenMilestoneModel* m_milestones = nullptr;
     bool m_dirty = false;
-    bool m_rebuildQueued = false;
 };
 
 } // namespace rbx
