@@ -251,13 +251,42 @@ void DiffPage::setPolicy(std::shared_ptr<const Policy> policy)
     m_modelA->setPair(nullptr);
     m_modelB->setPair(nullptr);
     m_listModel->setDiff(nullptr);
+    m_pendingA.reset();
+    // Thousands of subjects in two combo boxes: filled when the page is shown or asked to compare.
+    m_subjectsDirty = true;
+    if (isVisible())
+        ensureSubjects();
+}
+
+void DiffPage::ensureSubjects()
+{
+    if (!m_subjectsDirty)
+        return;
+    m_subjectsDirty = false;
     fillSubjects();
+}
+
+void DiffPage::showEvent(QShowEvent* event)
+{
+    ensureSubjects();
+    if (m_pendingA) {
+        const auto a = *std::exchange(m_pendingA, std::nullopt);
+        setSubjectA(a);
+    }
+    QWidget::showEvent(event);
 }
 
 void DiffPage::setOtherPolicy(std::shared_ptr<const Policy> policy)
 {
     m_policyB = std::move(policy);
+    m_subjectsDirty = false;
     fillSubjects();
+    if (m_pendingA) {
+        const int i = m_subjectA->findText(subjectText(*m_pendingA));
+        if (i >= 0)
+            m_subjectA->setCurrentIndex(i);
+        m_pendingA.reset();
+    }
     computeSnapshotDiff();
     if (m_policyB) {
         // Comparing snapshots: the same subject on both sides by default.
@@ -297,6 +326,8 @@ void DiffPage::selectSubject(QComboBox* combo, const SubjectRef& ref)
 
 void DiffPage::showServiceAccount(const SubjectRef& sa)
 {
+    ensureSubjects();
+    m_pendingA.reset();
     selectSubject(m_subjectA, sa);
     selectSubject(m_subjectB, sa);
     recompute();
@@ -352,6 +383,8 @@ void DiffPage::fillSubjects()
 
 void DiffPage::setSubjects(const SubjectRef& a, const SubjectRef& b)
 {
+    ensureSubjects();
+    m_pendingA.reset();
     const int ia = m_subjectA->findText(subjectText(a));
     const int ib = m_subjectB->findText(subjectText(b));
     if (ia >= 0)
@@ -363,6 +396,12 @@ void DiffPage::setSubjects(const SubjectRef& a, const SubjectRef& b)
 
 void DiffPage::setSubjectA(const SubjectRef& a)
 {
+    if (!isVisible()) {
+        // Following the navigator while hidden: compared when the page is shown.
+        m_pendingA = a;
+        return;
+    }
+    ensureSubjects();
     const int ia = m_subjectA->findText(subjectText(a));
     if (ia >= 0)
         m_subjectA->setCurrentIndex(ia);

@@ -9,6 +9,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -78,8 +79,12 @@ Q_SIGNALS:
     void computed();
     void snapshotDiffComputed();
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     struct Result;
+    void ensureSubjects();
     void fillSubjects();
     void recompute();
     void applyDiff(const Result& result);
@@ -118,6 +123,8 @@ private:
     int m_generation = 0;
     quint64 m_diffGeneration = 0; // of the newest subject comparison; older results are dropped
     bool m_diffComputing = false;
+    bool m_subjectsDirty = false; // the combo boxes are not the policy's subjects yet
+    std::optional<SubjectRef> m_pendingA; // the navigator's subject, for when the page is shown
 };
 
 } // namespace rbx
