@@ -363,12 +363,13 @@ void DiffPage::fillSubjects()
     m_subjectB->clear();
     if (!m_policyA)
         return;
-    auto fill = [](QComboBox* combo, const Policy& policy) {
-        for (const auto& s : summarizeSubjects(policy))
+    auto fill = [](QComboBox* combo, const std::vector<SubjectSummary>& subjects) {
+        for (const auto& s : subjects)
             combo->addItem(subjectText(s.ref), QVariant::fromValue(s.ref));
     };
-    fill(m_subjectA, *m_policyA);
-    fill(m_subjectB, policyB());
+    const auto subjectsA = summarizeSubjects(*m_policyA);
+    fill(m_subjectA, subjectsA);
+    fill(m_subjectB, m_policyB ? summarizeSubjects(*m_policyB) : subjectsA); // one snapshot: summarized once
     m_subjectA->setCurrentIndex(std::max(0, m_subjectA->findText(keepA)));
     m_subjectB->setCurrentIndex(std::max(0, m_subjectB->findText(keepB)));
     m_source->setText(m_policyB ? tr("A: %1    B: %2")
