@@ -22,6 +22,7 @@
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
+#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -268,11 +269,18 @@ void DiffPage::ensureSubjects()
 
 void DiffPage::showEvent(QShowEvent* event)
 {
-    ensureSubjects();
-    if (m_pendingA) {
-        const auto a = *std::exchange(m_pendingA, std::nullopt);
-        setSubjectA(a);
-    }
+    // After the page is laid out and painted, as an event of its own: showing it and filling it are two short stalls
+    // instead of one longer one.
+    if (m_subjectsDirty || m_pendingA)
+        QTimer::singleShot(0, this, [this] {
+            if (!isVisible())
+                return;
+            ensureSubjects();
+            if (m_pendingA) {
+                const auto a = *std::exchange(m_pendingA, std::nullopt);
+                setSubjectA(a);
+            }
+        });
     QWidget::showEvent(event);
 }
 

@@ -213,8 +213,7 @@ void TestDiffPage::hiddenPageComparesWhenShown()
     QCOMPARE(m_page->diff()->a, retired);
     m_page->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
-    QVERIFY(m_page->isComputing() || computed.count() == 2);
-    QTRY_COMPARE_WITH_TIMEOUT(computed.count(), 2, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(computed.count(), 2, 20000); // compared once shown
     QCOMPARE(m_page->diff()->a, deployer);
     QCOMPARE(m_page->diff()->b, deployer); // comparing snapshots: the same SA on both sides
 }
