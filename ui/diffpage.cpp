@@ -3,6 +3,7 @@
 
 #include "models/analysis/explain.h"
 #include "models/io/diffexport.h"
+#include "models/item/backgroundpool.h"
 #include "models/item/diffmodels.h"
 #include "models/item/subjecttreemodel.h"
 #include "models/loader/snapshotjob.h"
@@ -21,10 +22,12 @@
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
+#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <set>
 
 namespace rbx {
@@ -243,17 +246,55 @@ void DiffPage::setPolicy(std::shared_ptr<const Policy> policy)
     m_policyA = std::move(policy);
     m_policyB.reset();
     computeSnapshotDiff();
+    ++m_diffGeneration; // a comparison still running was of the previous snapshot
+    m_diffComputing = false;
     m_diff.reset();
     m_modelA->setPair(nullptr);
     m_modelB->setPair(nullptr);
     m_listModel->setDiff(nullptr);
+    m_pendingA.reset();
+    // Thousands of subjects in two combo boxes: filled when the page is shown or asked to compare.
+    m_subjectsDirty = true;
+    if (isVisible())
+        ensureSubjects();
+}
+
+void DiffPage::ensureSubjects()
+{
+    if (!m_subjectsDirty)
+        return;
+    m_subjectsDirty = false;
     fillSubjects();
+}
+
+void DiffPage::showEvent(QShowEvent* event)
+{
+    // After the page is laid out and painted, as an event of its own: showing it and filling it are two short stalls
+    // instead of one longer one.
+    if (m_subjectsDirty || m_pendingA)
+        QTimer::singleShot(0, this, [this] {
+            if (!isVisible())
+                return;
+            ensureSubjects();
+            if (m_pendingA) {
+                const auto a = *std::exchange(m_pendingA, std::nullopt);
+                setSubjectA(a);
+            }
+        });
+    QWidget::showEvent(event);
 }
 
 void DiffPage::setOtherPolicy(std::shared_ptr<const Policy> policy)
 {
     m_policyB = std::move(policy);
+    m_subjectsDirty = false;
     fillSubjects();
+    if (m_pendingA) {
+        const int i = m_subjectA->findText(subjectText(*m_pendingA));
+        if (i >= 0)
+            m_subjectA->setCurrentIndex(i);
+        m_pendingA.reset();
+    }
     computeSnapshotDiff();
     if (m_policyB) {
         // Comparing snapshots: the same subject on both sides by default.
@@ -274,7 +315,8 @@ void DiffPage::computeSnapshotDiff()
         return;
     m_changesSummary->setText(tr("Comparing every ServiceAccount…"));
     m_snapshotWatcher.setProperty("generation", generation);
-    m_snapshotWatcher.setFuture(QtConcurrent::run([a = m_policyA, b = m_policyB]() -> std::shared_ptr<const SnapshotDiff> {
+    m_snapshotWatcher.setFuture(QtConcurrent::run(backgroundPool(), [a = m_policyA, b = m_policyB]() -> std::shared_ptr<const SnapshotDiff> {
+        lowerCurrentThreadPriority();
         return std::make_shared<const SnapshotDiff>(diffSnapshots(*a, *b));
     }));
 }
@@ -292,6 +334,8 @@ void DiffPage::selectSubject(QComboBox* combo, const SubjectRef& ref)
 
 void DiffPage::showServiceAccount(const SubjectRef& sa)
 {
+    ensureSubjects();
+    m_pendingA.reset();
     selectSubject(m_subjectA, sa);
     selectSubject(m_subjectB, sa);
     recompute();
@@ -327,12 +371,13 @@ void DiffPage::fillSubjects()
     m_subjectB->clear();
     if (!m_policyA)
         return;
-    auto fill = [](QComboBox* combo, const Policy& policy) {
-        for (const auto& s : summarizeSubjects(policy))
+    auto fill = [](QComboBox* combo, const std::vector<SubjectSummary>& subjects) {
+        for (const auto& s : subjects)
             combo->addItem(subjectText(s.ref), QVariant::fromValue(s.ref));
     };
-    fill(m_subjectA, *m_policyA);
-    fill(m_subjectB, policyB());
+    const auto subjectsA = summarizeSubjects(*m_policyA);
+    fill(m_subjectA, subjectsA);
+    fill(m_subjectB, m_policyB ? summarizeSubjects(*m_policyB) : subjectsA); // one snapshot: summarized once
     m_subjectA->setCurrentIndex(std::max(0, m_subjectA->findText(keepA)));
     m_subjectB->setCurrentIndex(std::max(0, m_subjectB->findText(keepB)));
     m_source->setText(m_policyB ? tr("A: %1    B: %2")
@@ -347,6 +392,8 @@ void DiffPage::fillSubjects()
 
 void DiffPage::setSubjects(const SubjectRef& a, const SubjectRef& b)
 {
+    ensureSubjects();
+    m_pendingA.reset();
     const int ia = m_subjectA->findText(subjectText(a));
     const int ib = m_subjectB->findText(subjectText(b));
     if (ia >= 0)
@@ -358,6 +405,12 @@ void DiffPage::setSubjects(const SubjectRef& a, const SubjectRef& b)
 
 void DiffPage::setSubjectA(const SubjectRef& a)
 {
+    if (!isVisible()) {
+        // Following the navigator while hidden: compared when the page is shown.
+        m_pendingA = a;
+        return;
+    }
+    ensureSubjects();
     const int ia = m_subjectA->findText(subjectText(a));
     if (ia >= 0)
         m_subjectA->setCurrentIndex(ia);
@@ -376,13 +429,81 @@ void DiffPage::setScope(const QString& ns)
         m_scope->setCurrentIndex(i);
 }
 
+namespace {
+
+// Both sides' matrices of one scope, over the resources either snapshot knows.
+std::shared_ptr<const MatrixPair> matrixPair(const Policy& policyA, const Policy* otherB, const SubjectDiff& diff,
+                                             const std::string& ns)
+{
+    auto pair = std::make_shared<MatrixPair>();
+    std::vector<MatrixRow> rows = matrixRows(policyA, ResourceCatalog(policyA.snapshot()));
+    if (otherB) {
+        std::set<std::pair<std::string, std::string>> seen;
+        for (const auto& r : rows)
+            seen.insert({r.group, r.resource});
+        for (auto& r : matrixRows(*otherB, ResourceCatalog(otherB->snapshot())))
+            if (seen.insert({r.group, r.resource}).second)
+                rows.push_back(std::move(r));
+    }
+    pair->a = accessMatrix(policyA, userInfoOf(diff.a), ns, diff.verbs, rows);
+    pair->b = accessMatrix(otherB ? *otherB : policyA, userInfoOf(diff.b), ns, diff.verbs, rows);
+    return pair;
+}
+
+// Stay on the scope in view if it differs there, else open the first scope that differs.
+std::string scopeToShow(const SubjectDiff& diff, const std::string& keep)
+{
+    const bool keepDiffers = std::any_of(diff.cells.begin(), diff.cells.end(), [&](const CellDiff& c) { return c.ns == keep; });
+    if (!diff.cells.empty() && !keepDiffers)
+        return diff.cells.front().ns;
+    if (std::find(diff.scopes.begin(), diff.scopes.end(), keep) != diff.scopes.end())
+        return keep;
+    return diff.scopes.empty() ? std::string() : diff.scopes.front();
+}
+
+} // namespace
+
+struct DiffPage::Result
+{
+    std::shared_ptr<const SubjectDiff> diff;
+    std::string scope;
+    std::shared_ptr<const MatrixPair> pair;
+};
+
 void DiffPage::recompute()
 {
     if (!m_policyA || m_subjectA->currentIndex() < 0 || m_subjectB->currentIndex() < 0)
         return;
     const auto a = m_subjectA->currentData().value<SubjectRef>();
     const auto b = m_subjectB->currentData().value<SubjectRef>();
-    m_diff = std::make_shared<SubjectDiff>(diffSubjects(*m_policyA, a, policyB(), b));
+    const quint64 generation = ++m_diffGeneration;
+    m_diffComputing = true;
+    m_summary->setText(tr("<i>Comparing %1 with %2…</i>").arg(subjectText(a).toHtmlEscaped(), subjectText(b).toHtmlEscaped()));
+    // The worker owns what it reads (the policies, the subjects); the page may be gone when it ends, and then its
+    // watcher, a child of the page, went with it.
+    auto* watcher = new QFutureWatcher<Result>(this);
+    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_diffGeneration)
+            return; // a newer comparison was asked for
+        m_diffComputing = false;
+        applyDiff(watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run(backgroundPool(), [policyA = m_policyA, policyB = m_policyB, a, b,
+                                          keep = m_scope->currentData().toString().toStdString()] {
+        lowerCurrentThreadPriority();
+        Result r;
+        auto diff = std::make_shared<const SubjectDiff>(diffSubjects(*policyA, a, policyB ? *policyB : *policyA, b));
+        r.scope = scopeToShow(*diff, keep);
+        r.pair = matrixPair(*policyA, policyB.get(), *diff, r.scope);
+        r.diff = std::move(diff);
+        return r;
+    }));
+}
+
+void DiffPage::applyDiff(const Result& result)
+{
+    m_diff = result.diff;
     m_listModel->setDiff(m_diff);
     m_list->resizeColumnsToContents();
     std::size_t gained = 0;
@@ -399,21 +520,17 @@ void DiffPage::recompute()
                                              .arg(m_diff->structure.roles.onlyA.size() + m_diff->structure.roles.onlyB.size())
                                              .arg(m_diff->structure.tokens.onlyA.size()
                                                   + m_diff->structure.tokens.onlyB.size()));
-    const auto keep = m_scope->currentData().toString();
     {
         const QSignalBlocker block(m_scope);
         m_scope->clear();
         for (const auto& ns : m_diff->scopes)
             m_scope->addItem(ns.empty() ? tr("Cluster scope") : QString::fromStdString(ns), QString::fromStdString(ns));
-        // Stay on the scope in view if it differs there, else open the first scope that differs.
-        int index = std::max(0, m_scope->findData(keep));
-        const bool keepDiffers = std::any_of(m_diff->cells.begin(), m_diff->cells.end(),
-                                             [&](const CellDiff& c) { return QString::fromStdString(c.ns) == keep; });
-        if (!m_diff->cells.empty() && !keepDiffers)
-            index = std::max(0, m_scope->findData(QString::fromStdString(m_diff->cells.front().ns)));
-        m_scope->setCurrentIndex(index);
+        m_scope->setCurrentIndex(std::max(0, m_scope->findData(QString::fromStdString(result.scope))));
     }
-    showScope();
+    if (result.pair && m_scope->currentData().toString().toStdString() == result.scope)
+        applyPair(result.pair);
+    else
+        showScope();
     Q_EMIT computed();
 }
 
@@ -421,19 +538,11 @@ void DiffPage::showScope()
 {
     if (!m_diff)
         return;
-    const auto ns = m_scope->currentData().toString().toStdString();
-    auto pair = std::make_shared<MatrixPair>();
-    std::vector<MatrixRow> rows = matrixRows(*m_policyA, ResourceCatalog(m_policyA->snapshot()));
-    if (m_policyB) {
-        std::set<std::pair<std::string, std::string>> seen;
-        for (const auto& r : rows)
-            seen.insert({r.group, r.resource});
-        for (auto& r : matrixRows(*m_policyB, ResourceCatalog(m_policyB->snapshot())))
-            if (seen.insert({r.group, r.resource}).second)
-                rows.push_back(std::move(r));
-    }
-    pair->a = accessMatrix(*m_policyA, userInfoOf(m_diff->a), ns, m_diff->verbs, rows);
-    pair->b = accessMatrix(policyB(), userInfoOf(m_diff->b), ns, m_diff->verbs, rows);
+    applyPair(matrixPair(*m_policyA, m_policyB.get(), *m_diff, m_scope->currentData().toString().toStdString()));
+}
+
+void DiffPage::applyPair(std::shared_ptr<const MatrixPair> pair)
+{
     m_modelA->setPair(pair);
     m_modelB->setPair(pair);
     for (auto* view : {m_viewA, m_viewB}) {

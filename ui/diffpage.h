@@ -9,6 +9,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -22,6 +23,7 @@ namespace rbx {
 class DiffSideModel;
 class DiffFilterProxy;
 class DiffListModel;
+struct MatrixPair;
 class SnapshotDiffModel;
 class SnapshotJob;
 
@@ -35,8 +37,13 @@ public:
     void setPolicy(std::shared_ptr<const Policy> policy); // side A (and B, until another snapshot is opened)
     void setOtherPolicy(std::shared_ptr<const Policy> policy); // side B from another snapshot; nullptr = same
     void compareWithSnapshot(const QStringList& paths); // loads side B off the GUI thread
+    // Comparing runs off the GUI thread: computed() says when diff() and the matrices are the new subjects'.
     void setSubjects(const SubjectRef& a, const SubjectRef& b);
     void setSubjectA(const SubjectRef& a); // keeps B (B = A when comparing snapshots)
+    [[nodiscard]] bool isComputing() const
+    {
+        return m_diffComputing;
+    }
     void setScope(const QString& ns); // "" cluster
     [[nodiscard]] const SubjectDiff* diff() const
     {
@@ -72,10 +79,17 @@ Q_SIGNALS:
     void computed();
     void snapshotDiffComputed();
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
+    struct Result;
+    void ensureSubjects();
     void fillSubjects();
     void recompute();
+    void applyDiff(const Result& result);
     void showScope();
+    void applyPair(std::shared_ptr<const MatrixPair> pair);
     void explainRow(int row);
     [[nodiscard]] const Policy& policyB() const;
     void computeSnapshotDiff();
@@ -107,6 +121,10 @@ private:
     std::shared_ptr<const SnapshotDiff> m_snapshotDiff;
     QFutureWatcher<std::shared_ptr<const SnapshotDiff>> m_snapshotWatcher;
     int m_generation = 0;
+    quint64 m_diffGeneration = 0; // of the newest subject comparison; older results are dropped
+    bool m_diffComputing = false;
+    bool m_subjectsDirty = false; // the combo boxes are not the policy's subjects yet
+    std::optional<SubjectRef> m_pendingA; // the navigator's subject, for when the page is shown
 };
 
 } // namespace rbx

@@ -2,6 +2,7 @@
 #include "ui/findingspage.h"
 
 #include "models/analysis/remediation.h"
+#include "models/item/backgroundpool.h"
 #include "models/item/basketmodel.h"
 #include "ui/remediationbasket.h"
 
@@ -283,29 +284,36 @@ void FindingsPage::setPolicy(std::shared_ptr<const Policy> policy, const QString
     updateTabTitles();
     // The rules visit every ServiceAccount in every namespace: on a large snapshot that takes a moment, so it runs off
     // the GUI thread; a newer snapshot makes the result of an older run stale (generation).
-    using Result = std::pair<std::vector<Finding>, Posture>;
+    struct Result
+    {
+        std::vector<Finding> findings;
+        std::vector<Finding> basketCopy; // made here too: copying thousands of findings is work
+        Posture posture;
+    };
     auto* watcher = new QFutureWatcher<Result>(this);
     const auto generation = m_generation;
     connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, generation] {
         watcher->deleteLater();
         if (generation != m_generation)
             return;
-        auto result = watcher->result();
-        applyFindings(std::move(result.first), std::move(result.second));
+        auto result = watcher->future().takeResult();
+        applyFindings(std::move(result.findings), std::move(result.basketCopy), std::move(result.posture));
     });
-    watcher->setFuture(QtConcurrent::run([policy = m_policy, waivers = m_waivers] {
+    watcher->setFuture(QtConcurrent::run(backgroundPool(), [policy = m_policy, waivers = m_waivers] {
+        lowerCurrentThreadPriority();
         auto findings = computeFindings(*policy);
         io::applyWaivers(findings, waivers);
         auto posture = computePosture(*policy, findings);
-        return Result {std::move(findings), std::move(posture)};
+        auto copy = findings;
+        return Result {std::move(findings), std::move(copy), std::move(posture)};
     }));
 }
 
-void FindingsPage::applyFindings(std::vector<Finding> findings, Posture posture)
+void FindingsPage::applyFindings(std::vector<Finding> findings, std::vector<Finding> basketCopy, Posture posture)
 {
     m_computing = false;
-    m_model->setFindings(m_policy, findings);
-    m_basketWidget->setContext(m_policy, std::move(findings));
+    m_model->setFindings(m_policy, std::move(findings));
+    m_basketWidget->setContext(m_policy, std::move(basketCopy));
     if (m_model->grouping() != FindingsModel::Grouping::None)
         m_view->expandAll();
     m_postureData = std::move(posture);

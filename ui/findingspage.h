@@ -100,7 +100,7 @@ Q_SIGNALS:
     void subjectActivated(const rbx::SubjectRef& subject);
 
 private:
-    void applyFindings(std::vector<Finding> findings, Posture posture);
+    void applyFindings(std::vector<Finding> findings, std::vector<Finding> basketCopy, Posture posture);
     void showFinding(const Finding* finding);
     void refreshPosture();
     void showPosture();

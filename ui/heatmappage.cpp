@@ -3,6 +3,7 @@
 
 #include "models/io/matrixexport.h"
 #include "models/item/accessmatrixmodel.h"
+#include "models/item/backgroundpool.h"
 #include "ui/rotatedheader.h"
 
 #include <QComboBox>
@@ -145,7 +146,8 @@ void HeatMapPage::recompute()
     const int generation = ++m_generation;
     auto policy = m_policy;
     m_watcher.setProperty("generation", generation);
-    m_watcher.setFuture(QtConcurrent::run([policy, verbs]() {
+    m_watcher.setFuture(QtConcurrent::run(backgroundPool(), [policy, verbs]() {
+        lowerCurrentThreadPriority();
         ResourceCatalog catalog(policy->snapshot());
         return std::make_shared<HeatMap>(heatMap(*policy, summarizeSubjects(*policy), matrixRows(*policy, catalog), verbs));
     }));

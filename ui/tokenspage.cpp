@@ -165,6 +165,8 @@ TokensPage::TokensPage(QWidget* parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setAlternatingRowColors(true);
     m_view->horizontalHeader()->setStretchLastSection(true);
+    // Column widths from the first hundred rows, not a thousand (Qt's default): 12 columns of them cost 50 ms.
+    m_view->horizontalHeader()->setResizeContentsPrecision(100);
     m_view->setToolTip(tr("Double-click a token to open its ServiceAccount"));
     connect(m_view, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
         const auto v = index.data(TokenInventoryModel::SubjectRole);
@@ -189,7 +191,12 @@ TokensPage::TokensPage(QWidget* parent)
     layout->addWidget(split, 1);
     split->setSizes({420, 240});
 
-    connect(m_model, &TokenInventoryModel::inventoryChanged, this, &TokensPage::updateContext);
+    connect(m_model, &TokenInventoryModel::inventoryChanged, this, &TokensPage::applyInventory);
+    connect(m_model, &TokenInventoryModel::computingChanged, this, [this](bool computing) {
+        if (computing)
+            updateContext();
+        Q_EMIT computingChanged(computing);
+    });
     setSortKey(SortByNamespace);
     // Legacy tokens are the story here; projected ones are one filter away (and always in the lifetimes chart).
     setStateFilter(QStringLiteral("legacy"));
@@ -199,19 +206,57 @@ TokensPage::~TokensPage() = default;
 
 void TokensPage::setPolicy(std::shared_ptr<const Policy> policy)
 {
+    if (policy && policy == m_policy)
+        return; // the same snapshot: the inventory in view is still its inventory
     m_policy = std::move(policy);
-    const QSignalBlocker block(m_namespace);
-    m_namespace->setCurrentIndex(0);
+    {
+        const QSignalBlocker block(m_namespace);
+        m_namespace->setCurrentIndex(0);
+    }
     m_proxy->setNamespace({});
-    m_model->setPolicy(m_policy);
-    while (m_namespace->count() > 1)
-        m_namespace->removeItem(1);
-    for (const auto& ns : m_model->namespaces())
-        m_namespace->addItem(ns, ns);
+    m_model->setPolicy(m_policy); // off the GUI thread; inventoryChanged() brings the rows
+    updateContext();
+}
+
+void TokensPage::applyInventory()
+{
+    const auto keep = m_namespace->currentData().toString();
+    {
+        const QSignalBlocker block(m_namespace);
+        while (m_namespace->count() > 1)
+            m_namespace->removeItem(1);
+        for (const auto& ns : m_model->namespaces())
+            m_namespace->addItem(ns, ns);
+        m_namespace->setCurrentIndex(std::max(0, m_namespace->findData(keep)));
+    }
+    if (m_namespace->currentIndex() == 0 && !keep.isEmpty())
+        m_proxy->setNamespace({});
+    updateContext();
+    // Sizing columns reads the rows in view: only worth it on a page someone looks at.
+    m_columnsDirty = true;
+    if (isVisible())
+        fitColumns();
+}
+
+void TokensPage::fitColumns()
+{
+    m_columnsDirty = false;
     m_view->resizeColumnsToContents();
     const int cap = m_view->fontMetrics().horizontalAdvance(QLatin1Char('M')) * 18;
     for (int c = 0; c < TokenInventoryModel::ColumnCount; ++c)
         m_view->setColumnWidth(c, std::min(m_view->columnWidth(c), cap));
+}
+
+void TokensPage::showEvent(QShowEvent* event)
+{
+    if (m_columnsDirty)
+        fitColumns();
+    QWidget::showEvent(event);
+}
+
+bool TokensPage::isComputing() const
+{
+    return m_model->isComputing();
 }
 
 void TokensPage::updateContext()
@@ -219,6 +264,11 @@ void TokensPage::updateContext()
     const auto& inv = m_model->inventory();
     if (!m_policy) {
         m_context->clear();
+        return;
+    }
+    if (m_model->isComputing()) {
+        m_context->setText(tr("<i>Computing the token inventory…</i>"));
+        m_context->setToolTip({});
         return;
     }
     const auto& c = inv.cluster;

@@ -37,7 +37,10 @@ public:
     explicit TokensPage(QWidget* parent = nullptr);
     ~TokensPage() override;
 
+    // Returns at once: the inventory is computed off the GUI thread (the context line says so meanwhile); the same
+    // policy again changes nothing.
     void setPolicy(std::shared_ptr<const Policy> policy);
+    [[nodiscard]] bool isComputing() const;
 
     void setNamespaceFilter(const QString& ns); // "" = all
     void setStateFilter(const QString& state); // "" = all; active, stale, ..., mounted, unmounted, legacy
@@ -90,8 +93,14 @@ public:
 Q_SIGNALS:
     void subjectActivated(const rbx::SubjectRef& subject);
     void inspectorRequested();
+    void computingChanged(bool computing); // false once the inventory in view is the policy's
+
+protected:
+    void showEvent(QShowEvent* event) override;
 
 private:
+    void applyInventory();
+    void fitColumns();
     void updateContext();
     void exportDialog(int what);
 
@@ -113,6 +122,7 @@ private:
     TokenActivityChart* m_activityChart;
     TokenTtlChart* m_ttlChart;
     QTableView* m_view;
+    bool m_columnsDirty = false;
 };
 
 } // namespace rbx

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "models/item/findingsmodel.h"
 
+#include "models/item/backgroundpool.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QCoreApplication>
 #include <QFont>
+#include <QThreadPool>
 
 #include <algorithm>
 #include <map>
@@ -65,9 +68,12 @@ void FindingsModel::setFindings(std::shared_ptr<const Policy> policy, std::vecto
 {
     beginResetModel();
     m_policy = std::move(policy);
-    m_findings = std::move(findings);
+    std::swap(m_findings, findings);
     rebuildGroups();
     endResetModel();
+    // Thousands of findings take milliseconds to free: not on the GUI thread.
+    if (!findings.empty())
+        backgroundPool()->start([old = std::make_shared<std::vector<Finding>>(std::move(findings))]() mutable { old.reset(); });
 }
 
 void FindingsModel::setGrouping(Grouping grouping)

@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "models/item/tokenmodels.h"
 
+#include "models/item/backgroundpool.h"
+
+#include <QFutureWatcher>
+#include <QThreadPool>
 #include <QTimeZone>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <set>
+#include <utility>
 
 namespace rbx {
 
@@ -60,9 +66,20 @@ TokenInventoryModel::TokenInventoryModel(QObject* parent)
 
 TokenInventoryModel::~TokenInventoryModel() = default;
 
+const TokenInventory& TokenInventoryModel::inventory() const
+{
+    static const TokenInventory empty;
+    return m_inventory ? *m_inventory : empty;
+}
+
 void TokenInventoryModel::setPolicy(std::shared_ptr<const Policy> policy)
 {
+    if (policy && policy == m_policy)
+        return;
+    const bool other = policy != m_policy;
     m_policy = std::move(policy);
+    if (other && m_inventory && !m_inventory->tokens.empty())
+        apply(nullptr); // no rows of the previous policy while this one's are computed
     recompute();
 }
 
@@ -74,23 +91,61 @@ void TokenInventoryModel::setOptions(const TokenOptions& options)
 
 void TokenInventoryModel::recompute()
 {
+    const quint64 generation = ++m_generation;
+    if (!m_policy) {
+        setComputing(false);
+        apply(nullptr);
+        return;
+    }
+    setComputing(true);
+    // The worker holds its own references (policy, options), never the model: the model may be gone when it ends;
+    // the watcher is the model's child and goes with it.
+    auto* watcher = new QFutureWatcher<std::shared_ptr<const TokenInventory>>(this);
+    connect(watcher, &QFutureWatcher<std::shared_ptr<const TokenInventory>>::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_generation)
+            return;
+        m_computing = false; // already, for those who read the model on inventoryChanged()
+        apply(watcher->result());
+        Q_EMIT computingChanged(false);
+    });
+    watcher->setFuture(QtConcurrent::run(backgroundPool(), [policy = m_policy, options = m_options] {
+        lowerCurrentThreadPriority();
+        return std::make_shared<const TokenInventory>(tokenInventory(*policy, options));
+    }));
+}
+
+void TokenInventoryModel::apply(std::shared_ptr<const TokenInventory> inventory)
+{
     beginResetModel();
-    m_inventory = m_policy ? tokenInventory(*m_policy, m_options) : TokenInventory {};
+    std::swap(m_inventory, inventory);
     endResetModel();
+    // Tens of thousands of records take milliseconds to free: not on the GUI thread.
+    if (inventory && inventory.use_count() == 1)
+        backgroundPool()->start([old = std::move(inventory)]() mutable { old.reset(); });
     Q_EMIT inventoryChanged();
+}
+
+void TokenInventoryModel::setComputing(bool computing)
+{
+    if (computing == m_computing)
+        return;
+    m_computing = computing;
+    Q_EMIT computingChanged(computing);
 }
 
 const TokenRecord* TokenInventoryModel::record(int row) const
 {
-    if (row < 0 || row >= static_cast<int>(m_inventory.tokens.size()))
+    const auto& tokens = inventory().tokens;
+    if (row < 0 || row >= static_cast<int>(tokens.size()))
         return nullptr;
-    return &m_inventory.tokens[static_cast<std::size_t>(row)];
+    return &tokens[static_cast<std::size_t>(row)];
 }
 
 QStringList TokenInventoryModel::namespaces() const
 {
     std::set<std::string> set;
-    for (const auto& t : m_inventory.tokens)
+    for (const auto& t : inventory().tokens)
         set.insert(t.ns);
     QStringList out;
     for (const auto& ns : set)
@@ -100,7 +155,7 @@ QStringList TokenInventoryModel::namespaces() const
 
 int TokenInventoryModel::rowCount(const QModelIndex& parent) const
 {
-    return parent.isValid() ? 0 : static_cast<int>(m_inventory.tokens.size());
+    return parent.isValid() ? 0 : static_cast<int>(inventory().tokens.size());
 }
 
 int TokenInventoryModel::columnCount(const QModelIndex& parent) const
@@ -112,7 +167,7 @@ QVariant TokenInventoryModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid))
         return {};
-    const auto& t = m_inventory.tokens[static_cast<std::size_t>(index.row())];
+    const auto& t = inventory().tokens[static_cast<std::size_t>(index.row())];
     switch (role) {
     case RecordRole:
         return index.row();

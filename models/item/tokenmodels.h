@@ -56,15 +56,20 @@ public:
     explicit TokenInventoryModel(QObject* parent = nullptr);
     ~TokenInventoryModel() override;
 
+    // The inventory is computed off the GUI thread: setPolicy() and setOptions() return at once, the model keeps what
+    // it shows (nothing, for another policy) until the result is applied in one reset, then inventoryChanged(). A
+    // newer request wins over one still running; the same policy again is not recomputed. A null policy empties the
+    // model at once.
     void setPolicy(std::shared_ptr<const Policy> policy);
     void setOptions(const TokenOptions& options); // recomputes
     [[nodiscard]] const TokenOptions& options() const
     {
         return m_options;
     }
-    [[nodiscard]] const TokenInventory& inventory() const
+    [[nodiscard]] const TokenInventory& inventory() const;
+    [[nodiscard]] bool isComputing() const
     {
-        return m_inventory;
+        return m_computing;
     }
     [[nodiscard]] const TokenRecord* record(int row) const;
     [[nodiscard]] QStringList namespaces() const;
@@ -76,13 +81,18 @@ public:
 
 Q_SIGNALS:
     void inventoryChanged();
+    void computingChanged(bool computing);
 
 private:
     void recompute();
+    void apply(std::shared_ptr<const TokenInventory> inventory);
+    void setComputing(bool computing);
 
     std::shared_ptr<const Policy> m_policy;
     TokenOptions m_options;
-    TokenInventory m_inventory;
+    std::shared_ptr<const TokenInventory> m_inventory;
+    quint64 m_generation = 0; // of the newest request; an older result is dropped
+    bool m_computing = false;
 };
 
 // Filters by namespace, state (also "mounted"/"unmounted"/"legacy"), mounted, minimum risk, kind and text; sorts on

@@ -3,12 +3,16 @@
 // kubernetes-semantics.md §2.4), the demo's ten legacy tokens T1-T10, label and annotation spellings, the cluster
 // version and what it does, projected tokens, and the item models under QAbstractItemModelTester.
 #include "models/analysis/tokens.h"
+#include "models/item/backgroundpool.h"
 #include "models/item/tokenmodels.h"
 #include "testutils.h"
 
 #include <QAbstractItemModelTester>
+#include <QPointer>
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QTest>
+#include <QThreadPool>
 
 using namespace rbx;
 
@@ -31,6 +35,12 @@ const TokenRecord* find(const TokenInventory& inv, const std::string& ns, const 
         if (t.ns == ns && t.name == name)
             return &t;
     return nullptr;
+}
+
+// The model computes off the GUI thread: run the event loop until its result is applied.
+bool settled(const TokenInventoryModel& model)
+{
+    return QTest::qWaitFor([&] { return !model.isComputing(); }, 20000);
 }
 
 // Two auto-generated tokens of one ServiceAccount that differ only in how the dates are spelled.
@@ -99,6 +109,8 @@ private Q_SLOTS:
     void filter();
     void csvHasNoTokenValues();
     void itemModels();
+    void inventoryOffTheGuiThread();
+    void destroyedWhileComputing();
 };
 
 void TestTokens::parsing_data()
@@ -698,6 +710,7 @@ void TestTokens::itemModels()
     invalidMarkers.setSourceModel(&timeline);
 
     model.setPolicy(std::make_shared<Policy>(demo()));
+    QVERIFY(settled(model));
     QCOMPARE(model.rowCount(), 48);
     QCOMPARE(timeline.tokenCount(), 10);
     QCOMPARE(timeline.rowCount(), 20);
@@ -759,12 +772,78 @@ void TestTokens::itemModels()
     TokenOptions o;
     o.activeDays = 3;
     model.setOptions(o);
+    QVERIFY(settled(model));
     const auto& inv = model.inventory();
     QCOMPARE(find(inv, "payments", "payments-api-token")->state, TokenState::Stale);
     QCOMPARE(find(inv, "legacy-apps", "jenkins-token-4kq9z")->state, TokenState::Active);
     model.setPolicy(nullptr);
     QCOMPARE(model.rowCount(), 0);
     QCOMPARE(timeline.tokenCount(), 0);
+}
+
+void TestTokens::inventoryOffTheGuiThread()
+{
+    TokenInventoryModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy changed(&model, &TokenInventoryModel::inventoryChanged);
+    QSignalSpy computing(&model, &TokenInventoryModel::computingChanged);
+    const auto demoPolicy = std::make_shared<const Policy>(demo());
+    const auto small = std::make_shared<const Policy>(test::yaml(kSpellings));
+
+    // setPolicy returns before the inventory exists; it arrives in one reset.
+    model.setPolicy(demoPolicy);
+    QVERIFY(model.isComputing());
+    QCOMPARE(model.rowCount(), 0);
+    QCOMPARE(computing.count(), 1);
+    QCOMPARE(computing.at(0).at(0).toBool(), true);
+    QVERIFY(settled(model));
+    QCOMPARE(model.rowCount(), 48);
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(computing.count(), 2);
+    QCOMPARE(computing.at(1).at(0).toBool(), false);
+
+    // The same policy again: nothing to recompute.
+    model.setPolicy(demoPolicy);
+    QVERIFY(!model.isComputing());
+    QCOMPARE(changed.count(), 1);
+
+    // Another policy: the old rows go at once, the newest request wins over one still running (even if the older
+    // one finishes later), and options set meanwhile apply to it.
+    changed.clear();
+    model.setPolicy(small);
+    QCOMPARE(model.rowCount(), 0); // no rows of the previous policy in the meantime
+    model.setPolicy(demoPolicy);
+    TokenOptions o;
+    o.activeDays = 3;
+    model.setOptions(o);
+    model.setPolicy(small);
+    QVERIFY(settled(model));
+    backgroundPool()->waitForDone(); // every older computation has ended too...
+    QCoreApplication::processEvents(); // ...and its result was delivered (and dropped)
+    QVERIFY(!model.isComputing());
+    QCOMPARE(model.rowCount(), 2); // the small snapshot's two tokens, not the demo's 48
+    QCOMPARE(model.inventory().activeDays, 3);
+    QVERIFY(find(model.inventory(), "ci", "as-labels"));
+    QCOMPARE(changed.count(), 2); // the clearing, then the one result that counts
+
+    // No policy: empty at once, nothing running.
+    model.setPolicy(nullptr);
+    QVERIFY(!model.isComputing());
+    QCOMPARE(model.rowCount(), 0);
+}
+
+void TestTokens::destroyedWhileComputing()
+{
+    QPointer<TokenInventoryModel> model = new TokenInventoryModel;
+    QSignalSpy changed(model.data(), &TokenInventoryModel::inventoryChanged);
+    model->setPolicy(std::make_shared<const Policy>(demo()));
+    QVERIFY(model->isComputing());
+    delete model.data();
+    QVERIFY(model.isNull());
+    // The worker ends with the model gone: it holds the policy, not the model (ASan would see a use after free).
+    backgroundPool()->waitForDone();
+    QCoreApplication::processEvents();
+    QCOMPARE(changed.count(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestTokens)

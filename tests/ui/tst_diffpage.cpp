@@ -5,6 +5,7 @@
 // $SCREENSHOT_DIR).
 #include "ui/diffpage.h"
 
+#include "models/item/backgroundpool.h"
 #include "models/item/diffmodels.h"
 #include "testutils.h"
 
@@ -15,6 +16,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
 #include <QTreeView>
 
 using namespace rbx;
@@ -66,6 +68,8 @@ private Q_SLOTS:
     void selectingAServiceAccountShowsItsMatrices();
     void removedServiceAccountIsComparable();
     void exportsTheWholeDiff();
+    void hiddenPageComparesWhenShown();
+    void newestComparisonWins();
     void sameSnapshotHidesTheList();
 
 private:
@@ -148,6 +152,8 @@ void TestDiffPage::selectingAServiceAccountShowsItsMatrices()
     QSignalSpy computed(m_page.get(), &DiffPage::computed);
     const auto deployer = rowOf(SnapshotDiffModel::AccessGroup, QStringLiteral("payments/deployer"));
     m_page->changesView()->setCurrentIndex(deployer);
+    QVERIFY(m_page->isComputing());
+    QVERIFY(computed.wait(20000));
     QCOMPARE(computed.count(), 1);
     QVERIFY(m_page->diff());
     const SubjectRef ref {SubjectKind::ServiceAccount, "payments", "deployer"};
@@ -170,7 +176,9 @@ void TestDiffPage::removedServiceAccountIsComparable()
 {
     const auto retired = rowOf(SnapshotDiffModel::RemovedServiceAccountsGroup, QStringLiteral("team-a/retired-bot"));
     QVERIFY(retired.isValid());
+    QSignalSpy computed(m_page.get(), &DiffPage::computed);
     m_page->changesView()->setCurrentIndex(retired);
+    QVERIFY(computed.wait(20000));
     QVERIFY(m_page->diff());
     QCOMPARE(m_page->diff()->a.name, std::string("retired-bot"));
     QVERIFY(m_page->diff()->structure.existsA);
@@ -190,6 +198,39 @@ void TestDiffPage::exportsTheWholeDiff()
     QVERIFY(md.contains("- removed: team-a/retired-bot"));
     QVERIFY(md.contains("## New findings"));
     QVERIFY(md.contains("| team-a/retired-bot-token | retired-bot | legacy token deleted (was active) |"));
+}
+
+void TestDiffPage::hiddenPageComparesWhenShown()
+{
+    const SubjectRef deployer {SubjectKind::ServiceAccount, "payments", "deployer"};
+    const SubjectRef retired {SubjectKind::ServiceAccount, "team-a", "retired-bot"};
+    QSignalSpy computed(m_page.get(), &DiffPage::computed);
+    m_page->showServiceAccount(retired);
+    QVERIFY(computed.wait(20000));
+    m_page->hide();
+    m_page->setSubjectA(deployer); // following the navigator while hidden: nothing computed yet
+    QVERIFY(!m_page->isComputing());
+    QCOMPARE(m_page->diff()->a, retired);
+    m_page->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
+    QTRY_COMPARE_WITH_TIMEOUT(computed.count(), 2, 20000); // compared once shown
+    QCOMPARE(m_page->diff()->a, deployer);
+    QCOMPARE(m_page->diff()->b, deployer); // comparing snapshots: the same SA on both sides
+}
+
+void TestDiffPage::newestComparisonWins()
+{
+    const SubjectRef deployer {SubjectKind::ServiceAccount, "payments", "deployer"};
+    const SubjectRef retired {SubjectKind::ServiceAccount, "team-a", "retired-bot"};
+    QSignalSpy computed(m_page.get(), &DiffPage::computed);
+    m_page->showServiceAccount(deployer);
+    m_page->showServiceAccount(retired); // asked before the first result arrived: the first one is dropped
+    QVERIFY(computed.wait(20000));
+    backgroundPool()->waitForDone();
+    QCoreApplication::processEvents();
+    QCOMPARE(computed.count(), 1);
+    QVERIFY(!m_page->isComputing());
+    QCOMPARE(m_page->diff()->a, retired);
 }
 
 void TestDiffPage::sameSnapshotHidesTheList()

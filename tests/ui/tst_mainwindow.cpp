@@ -280,9 +280,14 @@ void TestMainWindow::diffTwoSubjects()
     new QAbstractItemModelTester(page->listView()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest, page);
     new QAbstractItemModelTester(page->sideView(true)->model(), QAbstractItemModelTester::FailureReportingMode::QtTest,
                                  page);
+    QSignalSpy computed(page, &DiffPage::computed);
     page->setSubjects({SubjectKind::ServiceAccount, "payments", "deployer"},
                       {SubjectKind::ServiceAccount, "payments", "payments-api"});
+    QVERIFY(page->isComputing()); // off the GUI thread; computed() brings it
+    QVERIFY(computed.wait(20000));
+    QVERIFY(!page->isComputing());
     QVERIFY(page->diff());
+    QCOMPARE(page->diff()->b.name, std::string("payments-api"));
     QVERIFY(!page->diff()->equal());
     QCOMPARE(page->sideView(true)->model()->rowCount(), page->sideView(false)->model()->rowCount());
     QVERIFY(page->sideView(true)->model()->rowCount() >= 2); // pods and pods/log in kube-system
@@ -312,6 +317,7 @@ void TestMainWindow::diffAgainstSnapshot()
     extra.close();
     auto* page = m_window->diffPage();
     m_window->selectSubject({SubjectKind::ServiceAccount, "payments", "deployer"});
+    QTRY_VERIFY_WITH_TIMEOUT(!page->isComputing(), 20000); // the same-snapshot comparison the selection started
     QSignalSpy computed(page, &DiffPage::computed);
     QSignalSpy whole(page, &DiffPage::snapshotDiffComputed);
     page->compareWithSnapshot({QStringLiteral(RBX_SOURCE_DIR "/resources/demo"), dir.filePath(QStringLiteral("extra.yaml"))});

@@ -3,6 +3,7 @@
 // drive both, zoom and pan, a click that opens the token's ServiceAccount, PNG/SVG/CSV export without token values,
 // the inspector (mapping, verification, the token wiped on close, nothing in settings), and screenshots at 1366x768.
 #include "jwttestutils.h"
+#include "models/item/backgroundpool.h"
 #include "models/item/tokenmodels.h"
 #include "testutils.h"
 #include "ui/charts/tokensummarycharts.h"
@@ -22,6 +23,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
 
 using namespace rbx;
 
@@ -47,6 +49,7 @@ private Q_SLOTS:
     void initTestCase();
     void showsInventory();
     void manyTokensAreCapped();
+    void destroyedWhileComputing();
     void filtersDriveCharts();
     void zoomAndPan();
     void opensServiceAccount();
@@ -75,12 +78,31 @@ void TestTokensPage::manyTokensAreCapped()
     page.show();
     QVERIFY(QTest::qWaitForWindowExposed(&page));
     page.setPolicy(std::make_shared<Policy>(test::yaml(yaml)));
+    // No event has run since: the inventory is still being computed, and the page says so.
+    QVERIFY(page.isComputing());
+    QVERIFY2(page.contextText().contains(QStringLiteral("Computing the token inventory")), qPrintable(page.contextText()));
+    QCOMPARE(page.view()->model()->rowCount(), 0);
+    QVERIFY(page.grab().save(m_dir + QStringLiteral("/tokens-computing.png")));
+    QTRY_VERIFY_WITH_TIMEOUT(!page.isComputing(), 20000);
     QCOMPARE(page.timelineModel()->tokenCount(), 260);
     QCOMPARE(page.timelineChart()->laneCount(), TokenTimelineChart::kMaxLanes);
     QVERIFY2(page.timelineChart()->axisTitle().contains(QStringLiteral("the first 200 of 260 tokens")),
              qPrintable(page.timelineChart()->axisTitle()));
     QCOMPARE(page.view()->model()->rowCount(), 260);
     shoot(&page, QStringLiteral("tokens-capped-lanes"));
+}
+
+void TestTokensPage::destroyedWhileComputing()
+{
+    QPointer<TokensPage> page = new TokensPage;
+    page->show();
+    page->setPolicy(std::make_shared<Policy>(io::loadSnapshot({std::string(RBX_SOURCE_DIR) + "/resources/demo"})));
+    QVERIFY(page->isComputing());
+    QSignalSpy computing(page.data(), &TokensPage::computingChanged);
+    delete page.data();
+    backgroundPool()->waitForDone(); // the worker ends with the page gone (ASan: no use after free)
+    QCoreApplication::processEvents();
+    QCOMPARE(computing.count(), 0);
 }
 
 void TestTokensPage::initTestCase()
@@ -103,6 +125,7 @@ void TestTokensPage::initTestCase()
     m_page->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
     m_page->setPolicy(m_policy);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_page->isComputing(), 20000);
 }
 
 void TestTokensPage::shoot(QWidget* w, const QString& name)
@@ -305,10 +328,21 @@ void TestTokensPage::mainWindowIntegration()
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QSignalSpy loaded(&window, &MainWindow::snapshotLoaded);
-    window.openSnapshots({QStringLiteral(RBX_SOURCE_DIR "/resources/demo")});
-    QVERIFY(loaded.wait(30000));
     auto* page = window.tokensPage();
     QVERIFY(page);
+    window.showPage(MainWindow::TokensTab);
+    // When the window has the policy, the inventory is still being computed: the window is usable and says so.
+    bool computingWhenLoaded = false;
+    QImage whileComputing;
+    connect(&window, &MainWindow::snapshotLoaded, this, [&] {
+        computingWhenLoaded = page->isComputing();
+        whileComputing = window.grab().toImage();
+    });
+    window.openSnapshots({QStringLiteral(RBX_SOURCE_DIR "/resources/demo")});
+    QVERIFY(loaded.wait(30000));
+    QVERIFY(computingWhenLoaded);
+    QVERIFY(whileComputing.save(m_dir + QStringLiteral("/tokens-computing-1366x768.png")));
+    QTRY_VERIFY_WITH_TIMEOUT(!page->isComputing(), 20000);
     QCOMPARE(page->model()->rowCount(), 48);
     window.showPage(MainWindow::TokensTab);
     QCOMPARE(page->isVisible(), true);

@@ -53,11 +53,22 @@ protected:
 
 private:
     // A rebuild adds three series per lane, and Qt Charts adds and removes series in time quadratic in their number
-    // (seconds for a thousand lanes): it waits until the chart is shown, and model resets that come together (the
-    // timeline and its milestones) make one rebuild.
+    // (seconds for a thousand lanes): it waits until the chart is shown, model resets that come together (the
+    // timeline and its milestones) make one rebuild, and it runs in slices of a few milliseconds between events.
+    // Anything that reads the chart (counts, export, zoom) finishes a pending build first (ensureBuilt).
+    void detach();
     void scheduleRebuild();
+    void queueStep();
+    void runStep();
+    void buildStep(int budgetMs);
     void ensureBuilt() const;
-    void rebuild();
+    void setUpAxes();
+    void addLane(int lane);
+    void addMilestone(int k);
+    static constexpr int kMarkerSeries = 4; // created, invalid since, will be invalidated, will be deleted
+    void addMarkerSeries(int which);
+    void resetZoomNow();
+    [[nodiscard]] QFont smallFont() const;
     void hover(qreal y, bool state);
 
     class Private;
@@ -67,7 +78,6 @@ private:
     TokenTimelineModel* m_timeline = nullptr;
     TokenMilestoneModel* m_milestones = nullptr;
     bool m_dirty = false;
-    bool m_rebuildQueued = false;
 };
 
 } // namespace rbx
