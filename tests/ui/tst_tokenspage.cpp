@@ -86,7 +86,8 @@ void TestTokensPage::manyTokensAreCapped()
     QTRY_VERIFY_WITH_TIMEOUT(!page.isComputing(), 20000);
     QCOMPARE(page.timelineModel()->tokenCount(), 260);
     QCOMPARE(page.timelineChart()->laneCount(), TokenTimelineChart::kMaxLanes);
-    QVERIFY2(page.timelineChart()->axisTitle().contains(QStringLiteral("the first 200 of 260 tokens")),
+    QVERIFY2(page.timelineChart()->axisTitle().contains(
+                 QStringLiteral("the first %1 of 260 tokens").arg(TokenTimelineChart::kMaxLanes)),
              qPrintable(page.timelineChart()->axisTitle()));
     QCOMPARE(page.view()->model()->rowCount(), 260);
     shoot(&page, QStringLiteral("tokens-capped-lanes"));
