@@ -105,6 +105,10 @@ std::string aggregateErrors(const std::vector<std::string>& errors)
 
 } // namespace
 
+namespace {
+std::vector<std::string> namespacesIn(const Snapshot& s);
+} // namespace
+
 Policy::Policy(std::shared_ptr<const Snapshot> snapshot)
     : m_snapshot(std::move(snapshot))
 {
@@ -133,6 +137,7 @@ Policy::Policy(std::shared_ptr<const Snapshot> snapshot)
         std::sort(list.begin(), list.end(), byName);
     resolveAggregation();
     buildSubjectIndex();
+    m_knownNamespaces = namespacesIn(s);
 }
 
 void Policy::buildSubjectIndex()
@@ -418,10 +423,11 @@ std::vector<Grant> Policy::grantsFor(const Request& request) const
     return grants;
 }
 
-std::vector<std::string> Policy::knownNamespaces() const
+namespace {
+
+std::vector<std::string> namespacesIn(const Snapshot& s)
 {
     std::set<std::string> names;
-    const auto& s = *m_snapshot;
     for (const auto& n : s.namespaces)
         names.insert(n.meta.name);
     for (const auto& x : s.serviceAccounts)
@@ -443,5 +449,7 @@ std::vector<std::string> Policy::knownNamespaces() const
     names.erase(std::string());
     return {names.begin(), names.end()};
 }
+
+} // namespace
 
 } // namespace rbx

@@ -79,8 +79,12 @@ public:
     {
         return m_warnings; // aggregation cycles, ClusterRoleBindings to Roles, ...
     }
-    // Namespaces that appear anywhere in the snapshot (objects, bindings, subjects), sorted.
-    [[nodiscard]] std::vector<std::string> knownNamespaces() const;
+    // Namespaces that appear anywhere in the snapshot (objects, bindings, subjects), sorted. Computed with the policy
+    // (off the GUI thread, where a load builds it): every view asks for them when a policy arrives.
+    [[nodiscard]] const std::vector<std::string>& knownNamespaces() const
+    {
+        return m_knownNamespaces;
+    }
     [[nodiscard]] const std::vector<std::size_t>& clusterBindings() const
     {
         return m_clusterBindings;
@@ -110,6 +114,7 @@ private:
     std::vector<std::string> m_roleErrors; // the API server's error text for unresolved roleRefs
 
     std::shared_ptr<const Snapshot> m_snapshot;
+    std::vector<std::string> m_knownNamespaces;
     std::vector<std::vector<EffectiveRule>> m_effective; // per role
     std::unordered_map<std::string, std::size_t> m_clusterRoles; // name -> role index
     std::unordered_map<std::string, std::size_t> m_roles; // ns + '\0' + name -> role index
