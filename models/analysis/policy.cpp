@@ -106,7 +106,32 @@ std::string aggregateErrors(const std::vector<std::string>& errors)
 } // namespace
 
 namespace {
-std::vector<std::string> namespacesIn(const Snapshot& s);
+
+std::vector<std::string> namespacesIn(const Snapshot& s)
+{
+    std::set<std::string> names;
+    for (const auto& n : s.namespaces)
+        names.insert(n.meta.name);
+    for (const auto& x : s.serviceAccounts)
+        names.insert(x.meta.ns);
+    for (const auto& x : s.roles)
+        if (!x.cluster)
+            names.insert(x.meta.ns);
+    for (const auto& x : s.bindings) {
+        if (!x.cluster)
+            names.insert(x.meta.ns);
+        for (const auto& sub : x.subjects)
+            if (sub.kind == "ServiceAccount" && !sub.ns.empty())
+                names.insert(sub.ns);
+    }
+    for (const auto& x : s.workloads)
+        names.insert(x.meta.ns);
+    for (const auto& x : s.secrets)
+        names.insert(x.meta.ns);
+    names.erase(std::string());
+    return {names.begin(), names.end()};
+}
+
 } // namespace
 
 Policy::Policy(std::shared_ptr<const Snapshot> snapshot)
@@ -422,34 +447,5 @@ std::vector<Grant> Policy::grantsFor(const Request& request) const
     });
     return grants;
 }
-
-namespace {
-
-std::vector<std::string> namespacesIn(const Snapshot& s)
-{
-    std::set<std::string> names;
-    for (const auto& n : s.namespaces)
-        names.insert(n.meta.name);
-    for (const auto& x : s.serviceAccounts)
-        names.insert(x.meta.ns);
-    for (const auto& x : s.roles)
-        if (!x.cluster)
-            names.insert(x.meta.ns);
-    for (const auto& x : s.bindings) {
-        if (!x.cluster)
-            names.insert(x.meta.ns);
-        for (const auto& sub : x.subjects)
-            if (sub.kind == "ServiceAccount" && !sub.ns.empty())
-                names.insert(sub.ns);
-    }
-    for (const auto& x : s.workloads)
-        names.insert(x.meta.ns);
-    for (const auto& x : s.secrets)
-        names.insert(x.meta.ns);
-    names.erase(std::string());
-    return {names.begin(), names.end()};
-}
-
-} // namespace
 
 } // namespace rbx

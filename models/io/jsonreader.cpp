@@ -88,19 +88,6 @@ struct ItemText
 };
 
 class JsonWalker;
-class ItemSink;
-
-// The items of an indented List found by their lines (see readIndentedList): the walker of the List without its
-// items hands them to the sink when it reaches the (empty) items array at `open`.
-class LineCutItems
-{
-public:
-    virtual ~LineCutItems() = default;
-    [[nodiscard]] virtual std::size_t open() const = 0; // offset of the items' '[' in the List without them
-    // Hands every item to the sink, then says where the List's text resumes after them: the line of the items' ']'
-    // and the offset that line starts at. Throws Abandon if the cut cannot be proved exact.
-    virtual void feed(ItemSink& sink, std::uint32_t& lineAfter, std::size_t& lineStartAfter) = 0;
-};
 
 // Receives the items of a List that are read on other threads, as the walker finds their boundaries.
 class ItemSink
@@ -112,6 +99,233 @@ public:
     virtual void add(const ItemText& item) = 0;
     // After the last item: every item is decoded and committed in order (throws Abandon if one could not be).
     virtual void endItems(JsonWalker& walker) = 0;
+};
+
+// An indented List, as kubectl and client-go write one: `{ ..., "items": [` then one item per block of lines, each
+// opening with a line of `indent` spaces and `{` and closing with one of `indent` spaces and `}` (`},` between items).
+// A JSON string cannot hold a raw newline, so a line start is never inside a string, and the items can be cut at
+// their lines without a first pass over the whole document. The cut is then proved exact: every item is parsed on
+// its own and must be exactly one object, only commas and whitespace lie between items, and the List without its
+// items (its text before the '[' and from the ']') must parse as a List whose items array is that '['.
+struct IndentedLayout
+{
+    std::size_t open = 0; // the items' '['
+    std::size_t firstLineStart = 0; // the first item's line
+    std::uint32_t firstLine = 0;
+    std::size_t indent = 0;
+    std::size_t lastClose = 0; // the last item's '}'
+    std::size_t close = 0; // the items' ']'
+};
+
+bool isJsonSpace(char c)
+{
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+std::optional<IndentedLayout> findIndentedLayout(std::string_view d)
+{
+    constexpr std::size_t kHeadLimit = 1U << 20; // the List's fields before its items
+    constexpr std::size_t kTailLimit = 1U << 20; // ... and after them
+    IndentedLayout layout;
+    std::size_t i = 0;
+    while (i < d.size() && isJsonSpace(d[i]))
+        ++i;
+    if (i >= d.size() || d[i] != '{')
+        return std::nullopt;
+    // The root's "items" key: strings and nesting are followed, the first key at depth 1 named items wins.
+    int depth = 0;
+    bool found = false;
+    for (const std::size_t limit = std::min(d.size(), kHeadLimit); i < limit && !found; ++i) {
+        const char c = d[i];
+        if (c == '{' || c == '[') {
+            ++depth;
+        } else if (c == '}' || c == ']') {
+            if (--depth <= 0)
+                return std::nullopt;
+        } else if (c == '"') {
+            const std::size_t begin = i + 1;
+            std::size_t end = begin;
+            while (end < limit && d[end] != '"' && d[end] != '\\' && d[end] != '\n')
+                ++end;
+            if (end >= limit || d[end] != '"')
+                return std::nullopt; // escapes in the head: not worth following
+            i = end;
+            if (depth != 1 || d.substr(begin, end - begin) != "items")
+                continue;
+            std::size_t j = end + 1;
+            while (j < limit && isJsonSpace(d[j]))
+                ++j;
+            if (j >= limit || d[j] != ':')
+                continue; // a value, not a key
+            ++j;
+            while (j < limit && isJsonSpace(d[j]))
+                ++j;
+            if (j >= limit || d[j] != '[')
+                return std::nullopt;
+            layout.open = j;
+            found = true;
+        }
+    }
+    if (!found)
+        return std::nullopt;
+    // The first item: on a line of its own after the '[', indented by spaces only.
+    std::size_t first = layout.open + 1;
+    while (first < d.size() && isJsonSpace(d[first]))
+        ++first;
+    if (first >= d.size() || d[first] != '{')
+        return std::nullopt;
+    std::size_t lineStart = first;
+    while (lineStart > layout.open + 1 && d[lineStart - 1] == ' ')
+        --lineStart;
+    if (d[lineStart - 1] != '\n' || lineStart == first)
+        return std::nullopt;
+    layout.firstLineStart = lineStart;
+    layout.indent = first - lineStart;
+    layout.firstLine = static_cast<std::uint32_t>(std::count(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(lineStart), '\n')) + 1;
+    // The last item: the last line of `indent` spaces and `}` that only whitespace separates from a ']'.
+    std::size_t end = d.size();
+    while (end > 0 && isJsonSpace(d[end - 1]))
+        --end;
+    if (end == 0 || d[end - 1] != '}')
+        return std::nullopt;
+    const std::size_t tailStop = end > kTailLimit ? end - kTailLimit : 0;
+    std::size_t lineEnd = end;
+    while (lineEnd > tailStop && lineEnd > layout.open) {
+        const void* nl = memrchr(d.data() + tailStop, '\n', lineEnd - tailStop);
+        if (!nl)
+            return std::nullopt;
+        const auto at = static_cast<std::size_t>(static_cast<const char*>(nl) - d.data());
+        const std::size_t ls = at + 1;
+        std::size_t k = ls;
+        while (k < lineEnd && d[k] == ' ')
+            ++k;
+        if (k - ls == layout.indent && k < lineEnd && d[k] == '}') {
+            std::size_t after = k + 1;
+            while (after < d.size() && isJsonSpace(d[after]))
+                ++after;
+            if (after < d.size() && d[after] == ']') {
+                layout.lastClose = k;
+                layout.close = after;
+                return layout.lastClose > first ? std::optional(layout) : std::nullopt;
+            }
+        }
+        lineEnd = at;
+    }
+    return std::nullopt;
+}
+
+// The items of an indented List, found by their lines: the walker of the List without its items hands them to the
+// sink when it reaches the (empty) items array at open().
+class IndentedItems
+{
+public:
+    IndentedItems(std::string_view data, const IndentedLayout& layout)
+        : m_data(data)
+        , m_layout(layout)
+    {
+    }
+
+    [[nodiscard]] std::size_t open() const // the items' '[', in the List without them too
+    {
+        return m_layout.open;
+    }
+
+    // Hands every item to the sink, then says where the List's text resumes after them: the line of the items' ']'
+    // and the offset that line starts at. Throws Abandon if the cut cannot be proved exact.
+    void feed(ItemSink& sink, std::uint32_t& lineAfter, std::size_t& lineStartAfter)
+    {
+        const char* d = m_data.data();
+        const std::size_t indent = m_layout.indent;
+        const std::size_t stop = m_layout.lastClose; // no line after the last item's closing line is looked at
+        bool inItem = false;
+        std::size_t itemBegin = 0;
+        std::uint32_t itemLine = 0;
+        bool done = false;
+        // One line start: opens an item, closes one, or (inside an item) is none of our business.
+        auto atLine = [&](std::size_t ls, std::uint32_t line) {
+            const std::size_t mark = ls + indent;
+            if (mark >= m_data.size())
+                throw Abandon {};
+            const char c = d[mark];
+            const bool ours = (c == '{' || c == '}') && d[mark - 1] == ' '
+                && std::memcmp(d + ls, kSpaces.data(), std::min(indent, kSpaces.size())) == 0
+                && (indent <= kSpaces.size() || onlySpaces(ls, mark));
+            if (!inItem) {
+                if (ours && c == '{' && restIsBlank(mark + 1)) {
+                    inItem = true;
+                    itemBegin = mark;
+                    itemLine = line;
+                    return;
+                }
+                if (!restIsBlank(ls))
+                    throw Abandon {}; // something other than an item between items
+                return;
+            }
+            if (!ours)
+                return;
+            if (c == '{')
+                throw Abandon {}; // an object at the items' indent inside an item: not the layout we cut by
+            sink.add({m_data.substr(itemBegin, mark + 1 - itemBegin), itemLine, static_cast<std::uint32_t>(indent + 1)});
+            inItem = false;
+            if (mark == stop) {
+                if (!restIsBlank(mark + 1))
+                    throw Abandon {};
+                done = true;
+                return;
+            }
+            if (d[mark + 1] != ',' || !restIsBlank(mark + 2))
+                throw Abandon {};
+        };
+        std::uint32_t line = m_layout.firstLine;
+        atLine(m_layout.firstLineStart, line);
+        std::size_t i = m_layout.firstLineStart;
+        const std::size_t end = stop; // line starts up to the last item's closing line
+#if defined(__SSE2__)
+        const __m128i newline = _mm_set1_epi8('\n');
+        for (; !done && i + 16 <= end; i += 16) {
+            auto mask = static_cast<unsigned>(
+                _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i)), newline)));
+            while (mask != 0 && !done) {
+                const auto bit = static_cast<std::size_t>(__builtin_ctz(mask));
+                mask &= mask - 1;
+                atLine(i + bit + 1, ++line);
+            }
+        }
+#endif
+        for (; !done && i < end; ++i)
+            if (d[i] == '\n')
+                atLine(i + 1, ++line);
+        if (!done)
+            throw Abandon {};
+        // Where the List resumes: the line of the ']'.
+        std::size_t ls = m_data.rfind('\n', m_layout.close);
+        for (std::size_t k = m_layout.lastClose; k < m_layout.close; ++k)
+            line += d[k] == '\n';
+        lineAfter = line;
+        lineStartAfter = ls == std::string_view::npos ? 0 : ls + 1;
+    }
+
+private:
+    static constexpr std::string_view kSpaces = "                                "; // 32
+
+    [[nodiscard]] bool onlySpaces(std::size_t from, std::size_t to) const
+    {
+        for (std::size_t k = from; k < to; ++k)
+            if (m_data[k] != ' ')
+                return false;
+        return true;
+    }
+    // From `from` to the end of its line: whitespace only.
+    [[nodiscard]] bool restIsBlank(std::size_t from) const
+    {
+        for (std::size_t k = from; k < m_data.size() && m_data[k] != '\n'; ++k)
+            if (m_data[k] != ' ' && m_data[k] != '\t' && m_data[k] != '\r')
+                return false;
+        return true;
+    }
+
+    std::string_view m_data;
+    IndentedLayout m_layout;
 };
 
 class JsonWalker
@@ -158,7 +372,7 @@ public:
 
     // Walking the List without its items: offsets past the cut are moved back to where they are in the file, and
     // the line counter jumps over the items (their lines are known).
-    LineCutItems* m_lineCut = nullptr;
+    IndentedItems* m_lineCut = nullptr;
     std::size_t m_gapAt = std::string_view::npos;
     std::size_t m_gapShift = 0;
     std::uint32_t m_lineAfterGap = 0;
@@ -703,229 +917,6 @@ private:
     bool m_stopping = false; // guarded by m_mutex
     std::atomic<bool> m_abandoned {false};
     std::exception_ptr m_failure; // guarded by m_mutex
-};
-
-// An indented List, as kubectl and client-go write one: `{ ..., "items": [` then one item per block of lines, each
-// opening with a line of `indent` spaces and `{` and closing with one of `indent` spaces and `}` (`},` between items).
-// A JSON string cannot hold a raw newline, so a line start is never inside a string, and the items can be cut at
-// their lines without a first pass over the whole document. The cut is then proved exact: every item is parsed on
-// its own and must be exactly one object, only commas and whitespace lie between items, and the List without its
-// items (its text before the '[' and from the ']') must parse as a List whose items array is that '['.
-struct IndentedLayout
-{
-    std::size_t open = 0; // the items' '['
-    std::size_t firstLineStart = 0; // the first item's line
-    std::uint32_t firstLine = 0;
-    std::size_t indent = 0;
-    std::size_t lastClose = 0; // the last item's '}'
-    std::size_t close = 0; // the items' ']'
-};
-
-bool isJsonSpace(char c)
-{
-    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-}
-
-std::optional<IndentedLayout> findIndentedLayout(std::string_view d)
-{
-    constexpr std::size_t kHeadLimit = 1U << 20; // the List's fields before its items
-    constexpr std::size_t kTailLimit = 1U << 20; // ... and after them
-    IndentedLayout layout;
-    std::size_t i = 0;
-    while (i < d.size() && isJsonSpace(d[i]))
-        ++i;
-    if (i >= d.size() || d[i] != '{')
-        return std::nullopt;
-    // The root's "items" key: strings and nesting are followed, the first key at depth 1 named items wins.
-    int depth = 0;
-    bool found = false;
-    for (const std::size_t limit = std::min(d.size(), kHeadLimit); i < limit && !found; ++i) {
-        const char c = d[i];
-        if (c == '{' || c == '[') {
-            ++depth;
-        } else if (c == '}' || c == ']') {
-            if (--depth <= 0)
-                return std::nullopt;
-        } else if (c == '"') {
-            const std::size_t begin = i + 1;
-            std::size_t end = begin;
-            while (end < limit && d[end] != '"' && d[end] != '\\' && d[end] != '\n')
-                ++end;
-            if (end >= limit || d[end] != '"')
-                return std::nullopt; // escapes in the head: not worth following
-            i = end;
-            if (depth != 1 || d.substr(begin, end - begin) != "items")
-                continue;
-            std::size_t j = end + 1;
-            while (j < limit && isJsonSpace(d[j]))
-                ++j;
-            if (j >= limit || d[j] != ':')
-                continue; // a value, not a key
-            ++j;
-            while (j < limit && isJsonSpace(d[j]))
-                ++j;
-            if (j >= limit || d[j] != '[')
-                return std::nullopt;
-            layout.open = j;
-            found = true;
-        }
-    }
-    if (!found)
-        return std::nullopt;
-    // The first item: on a line of its own after the '[', indented by spaces only.
-    std::size_t first = layout.open + 1;
-    while (first < d.size() && isJsonSpace(d[first]))
-        ++first;
-    if (first >= d.size() || d[first] != '{')
-        return std::nullopt;
-    std::size_t lineStart = first;
-    while (lineStart > layout.open + 1 && d[lineStart - 1] == ' ')
-        --lineStart;
-    if (d[lineStart - 1] != '\n' || lineStart == first)
-        return std::nullopt;
-    layout.firstLineStart = lineStart;
-    layout.indent = first - lineStart;
-    layout.firstLine = static_cast<std::uint32_t>(std::count(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(lineStart), '\n')) + 1;
-    // The last item: the last line of `indent` spaces and `}` that only whitespace separates from a ']'.
-    std::size_t end = d.size();
-    while (end > 0 && isJsonSpace(d[end - 1]))
-        --end;
-    if (end == 0 || d[end - 1] != '}')
-        return std::nullopt;
-    const std::size_t tailStop = end > kTailLimit ? end - kTailLimit : 0;
-    std::size_t lineEnd = end;
-    while (lineEnd > tailStop && lineEnd > layout.open) {
-        const void* nl = memrchr(d.data() + tailStop, '\n', lineEnd - tailStop);
-        if (!nl)
-            return std::nullopt;
-        const auto at = static_cast<std::size_t>(static_cast<const char*>(nl) - d.data());
-        const std::size_t ls = at + 1;
-        std::size_t k = ls;
-        while (k < lineEnd && d[k] == ' ')
-            ++k;
-        if (k - ls == layout.indent && k < lineEnd && d[k] == '}') {
-            std::size_t after = k + 1;
-            while (after < d.size() && isJsonSpace(d[after]))
-                ++after;
-            if (after < d.size() && d[after] == ']') {
-                layout.lastClose = k;
-                layout.close = after;
-                return layout.lastClose > first ? std::optional(layout) : std::nullopt;
-            }
-        }
-        lineEnd = at;
-    }
-    return std::nullopt;
-}
-
-class IndentedItems final : public LineCutItems
-{
-public:
-    IndentedItems(std::string_view data, const IndentedLayout& layout)
-        : m_data(data)
-        , m_layout(layout)
-    {
-    }
-
-    [[nodiscard]] std::size_t open() const override
-    {
-        return m_layout.open;
-    }
-
-    void feed(ItemSink& sink, std::uint32_t& lineAfter, std::size_t& lineStartAfter) override
-    {
-        const char* d = m_data.data();
-        const std::size_t indent = m_layout.indent;
-        const std::size_t stop = m_layout.lastClose; // no line after the last item's closing line is looked at
-        bool inItem = false;
-        std::size_t itemBegin = 0;
-        std::uint32_t itemLine = 0;
-        bool done = false;
-        // One line start: opens an item, closes one, or (inside an item) is none of our business.
-        auto atLine = [&](std::size_t ls, std::uint32_t line) {
-            const std::size_t mark = ls + indent;
-            if (mark >= m_data.size())
-                throw Abandon {};
-            const char c = d[mark];
-            const bool ours = (c == '{' || c == '}') && d[mark - 1] == ' '
-                && std::memcmp(d + ls, kSpaces.data(), std::min(indent, kSpaces.size())) == 0
-                && (indent <= kSpaces.size() || onlySpaces(ls, mark));
-            if (!inItem) {
-                if (ours && c == '{' && restIsBlank(mark + 1)) {
-                    inItem = true;
-                    itemBegin = mark;
-                    itemLine = line;
-                    return;
-                }
-                if (!restIsBlank(ls))
-                    throw Abandon {}; // something other than an item between items
-                return;
-            }
-            if (!ours)
-                return;
-            if (c == '{')
-                throw Abandon {}; // an object at the items' indent inside an item: not the layout we cut by
-            sink.add({m_data.substr(itemBegin, mark + 1 - itemBegin), itemLine, static_cast<std::uint32_t>(indent + 1)});
-            inItem = false;
-            if (mark == stop) {
-                if (!restIsBlank(mark + 1))
-                    throw Abandon {};
-                done = true;
-                return;
-            }
-            if (d[mark + 1] != ',' || !restIsBlank(mark + 2))
-                throw Abandon {};
-        };
-        std::uint32_t line = m_layout.firstLine;
-        atLine(m_layout.firstLineStart, line);
-        std::size_t i = m_layout.firstLineStart;
-        const std::size_t end = stop; // line starts up to the last item's closing line
-#if defined(__SSE2__)
-        const __m128i newline = _mm_set1_epi8('\n');
-        for (; !done && i + 16 <= end; i += 16) {
-            auto mask = static_cast<unsigned>(
-                _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i)), newline)));
-            while (mask != 0 && !done) {
-                const auto bit = static_cast<std::size_t>(__builtin_ctz(mask));
-                mask &= mask - 1;
-                atLine(i + bit + 1, ++line);
-            }
-        }
-#endif
-        for (; !done && i < end; ++i)
-            if (d[i] == '\n')
-                atLine(i + 1, ++line);
-        if (!done)
-            throw Abandon {};
-        // Where the List resumes: the line of the ']'.
-        std::size_t ls = m_data.rfind('\n', m_layout.close);
-        for (std::size_t k = m_layout.lastClose; k < m_layout.close; ++k)
-            line += d[k] == '\n';
-        lineAfter = line;
-        lineStartAfter = ls == std::string_view::npos ? 0 : ls + 1;
-    }
-
-private:
-    static constexpr std::string_view kSpaces = "                                "; // 32
-
-    [[nodiscard]] bool onlySpaces(std::size_t from, std::size_t to) const
-    {
-        for (std::size_t k = from; k < to; ++k)
-            if (m_data[k] != ' ')
-                return false;
-        return true;
-    }
-    // From `from` to the end of its line: whitespace only.
-    [[nodiscard]] bool restIsBlank(std::size_t from) const
-    {
-        for (std::size_t k = from; k < m_data.size() && m_data[k] != '\n'; ++k)
-            if (m_data[k] != ' ' && m_data[k] != '\t' && m_data[k] != '\r')
-                return false;
-        return true;
-    }
-
-    std::string_view m_data;
-    IndentedLayout m_layout;
 };
 
 // Reads a List's items on several threads (see readers.h); false if it did not, with the builder untouched.

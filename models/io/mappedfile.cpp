@@ -167,7 +167,8 @@ MappedFile::~MappedFile()
 
 bool MappedFile::contains(char byte, unsigned threads) const
 {
-    threads = std::max(1U, std::min(threads, static_cast<unsigned>(m_size / kMinSize) + 1));
+    constexpr std::size_t kMinPart = 16U << 20; // below that a thread costs more than it saves
+    threads = std::max(1U, std::min(threads, static_cast<unsigned>(m_size / kMinPart)));
     std::atomic<bool> found {false};
     auto part = [&](unsigned i) {
         const std::size_t from = m_size / threads * i;
