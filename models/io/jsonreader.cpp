@@ -788,6 +788,7 @@ private:
             const std::lock_guard lock(m_mutex);
             m_chunks.push_back(
                 {std::move(m_open), detail::Recorder(m_defaultNamespace, &m_abandoned, &m_file), 0, false});
+            m_chunks.back().recorder.reserve(m_chunks.back().items.size());
         }
         m_open = {};
         m_wake.notify_all();

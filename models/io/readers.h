@@ -153,7 +153,7 @@ public:
     {
         std::vector<Recorder> parts;
     };
-    using Op = std::variant<Begin, End, Warning, PreparedObject, EndList, Splice>;
+    using Op = std::variant<Begin, End, Warning, PreparedStep, EndList, Splice>;
 
     // `file`, if given, is set on the decoded objects here (the builder then has no copy to make).
     Recorder(const std::string& defaultNamespace, const std::atomic<bool>* abandoned, const std::string* file = nullptr)
@@ -192,14 +192,17 @@ public:
     {
         if (m_abandoned && m_abandoned->load(std::memory_order_relaxed))
             throw Abandon {};
-        auto prepared = SnapshotBuilder::prepare(object, *m_defaultNamespace);
-        if (!prepared.empty() && std::holds_alternative<DecodeError>(prepared.back().what))
+        // Each step is recorded on its own: a vector per object, allocated here and freed by the thread that
+        // replays it, had the two threads contend for the allocator's locks.
+        m_steps.clear();
+        SnapshotBuilder::prepare(object, *m_defaultNamespace, m_steps);
+        if (!m_steps.empty() && std::holds_alternative<DecodeError>(m_steps.back().what))
             throw Abandon {};
-        if (m_file)
-            for (auto& step : prepared)
-                if (auto* o = std::get_if<DecodedObject>(&step.what))
-                    std::visit([&](auto& v) { v.meta.source.file = *m_file; }, *o);
-        m_ops.emplace_back(std::move(prepared));
+        for (auto& step : m_steps) {
+            if (auto* o = std::get_if<DecodedObject>(&step.what); o && m_file)
+                std::visit([&](auto& v) { v.meta.source.file = *m_file; }, *o);
+            m_ops.emplace_back(std::move(step));
+        }
     }
     void addPendingListItem(Node) override
     {
@@ -212,6 +215,10 @@ public:
     void endList(const Node& listRoot) override
     {
         m_ops.emplace_back(EndList {listRoot});
+    }
+    void reserve(std::size_t ops)
+    {
+        m_ops.reserve(ops);
     }
     void splice(std::vector<Recorder> parts)
     {
@@ -227,7 +234,7 @@ public:
                 builder.endDocument(e->ok);
             else if (auto* w = std::get_if<Warning>(&op))
                 builder.diagnostic(Diagnostic::Severity::Warning, w->line, w->column, std::move(w->message));
-            else if (auto* p = std::get_if<PreparedObject>(&op))
+            else if (auto* p = std::get_if<PreparedStep>(&op))
                 builder.addPrepared(std::move(*p));
             else if (auto* l = std::get_if<EndList>(&op))
                 builder.endList(l->root);
@@ -240,6 +247,7 @@ public:
 
 private:
     std::vector<Op> m_ops;
+    PreparedObject m_steps; // of the object being recorded
     const std::string* m_defaultNamespace;
     const std::atomic<bool>* m_abandoned;
     const std::string* m_file;

@@ -637,6 +637,8 @@ std::vector<DiscoveredResource> decodeDiscovery(const Node& obj)
 
 namespace {
 
+std::string kindName(const DecodedObject& o);
+
 // Returns false when it stopped at an error (the document is rejected; nothing after it counts).
 bool prepareInto(const Node& object, const std::string& defaultNamespace, const std::string& fallbackKind,
                  const std::string& fallbackApiVersion, bool listItem, PreparedObject& out)
@@ -646,7 +648,8 @@ bool prepareInto(const Node& object, const std::string& defaultNamespace, const 
     if (!object.isMap()) {
         out.push_back({DecodeError {object.line, object.column,
                                     "expected a Kubernetes object (a mapping with apiVersion and kind), got "
-                                        + typeName(object)}});
+                                        + typeName(object)},
+                       false, {}});
         return false;
     }
     try {
@@ -661,7 +664,7 @@ bool prepareInto(const Node& object, const std::string& defaultNamespace, const 
         if (apiVersion.empty())
             fail(object, "apiVersion: missing");
         if (kind == "APIResourceList" && apiVersion == "v1") {
-            out.push_back({decodeDiscovery(object)});
+            out.push_back({decodeDiscovery(object), false, {}});
             return true;
         }
         if (kind == "List" || (kind.size() > 4 && kind.ends_with("List") && object.get("items"))) {
@@ -681,13 +684,20 @@ bool prepareInto(const Node& object, const std::string& defaultNamespace, const 
         bool defaulted = false;
         auto decoded = SnapshotBuilder::decode(object, kind, apiVersion, defaulted, defaultNamespace);
         if (!decoded) {
-            out.push_back({apiVersion + ' ' + kind});
+            out.push_back({apiVersion + ' ' + kind, false, {}});
             return true;
         }
-        out.push_back({std::move(*decoded), defaulted});
+        const ObjectMeta& meta = std::visit([](const auto& v) -> const ObjectMeta& { return v.meta; }, *decoded);
+        std::string key = kindName(*decoded);
+        key.reserve(key.size() + meta.ns.size() + meta.name.size() + 2);
+        key += '\0';
+        key += meta.ns;
+        key += '\0';
+        key += meta.name;
+        out.push_back({std::move(*decoded), defaulted, std::move(key)});
     } catch (const DecodeError& e) {
         // The whole document is rejected: a half-read object must never grant anything.
-        out.push_back({e});
+        out.push_back({e, false, {}});
         return false;
     }
     return true;
@@ -695,42 +705,37 @@ bool prepareInto(const Node& object, const std::string& defaultNamespace, const 
 
 } // namespace
 
-PreparedObject SnapshotBuilder::prepare(const Node& object, const std::string& defaultNamespace,
-                                        const std::string& fallbackKind, const std::string& fallbackApiVersion,
-                                        bool listItem)
+void SnapshotBuilder::prepare(const Node& object, const std::string& defaultNamespace, PreparedObject& out,
+                              const std::string& fallbackKind, const std::string& fallbackApiVersion, bool listItem)
 {
-    PreparedObject out;
     prepareInto(object, defaultNamespace, fallbackKind, fallbackApiVersion, listItem, out);
-    return out;
 }
 
-void SnapshotBuilder::addPrepared(PreparedObject prepared)
+void SnapshotBuilder::addPrepared(PreparedStep&& step)
 {
-    for (auto& step : prepared) {
-        if (m_documentFailed)
-            return;
-        if (auto* o = std::get_if<DecodedObject>(&step.what)) {
-            std::visit(
-                [&](auto& v) {
-                    if (v.meta.source.file != m_file) // usually set already by the thread that decoded it
-                        v.meta.source.file = m_file;
-                    v.meta.source.document = m_document;
-                },
-                *o);
-            if (step.namespaceDefaulted)
-                ++m_pendingDefaulted;
-            m_pending.push_back(std::move(*o));
-        } else if (auto* skipped = std::get_if<std::string>(&step.what)) {
-            m_pendingSkipped.push_back(std::move(*skipped));
-        } else if (auto* found = std::get_if<std::vector<DiscoveredResource>>(&step.what)) {
-            ++m_pendingDiscoveryLists;
-            for (auto& d : *found)
-                m_pendingDiscovery.push_back(std::move(d));
-        } else {
-            auto& e = std::get<DecodeError>(step.what);
-            diagnostic(Diagnostic::Severity::Error, e.line, e.column, std::move(e.message));
-            m_documentFailed = true;
-        }
+    if (m_documentFailed)
+        return;
+    if (auto* o = std::get_if<DecodedObject>(&step.what)) {
+        std::visit(
+            [&](auto& v) {
+                if (v.meta.source.file != m_file) // usually set already by the thread that decoded it
+                    v.meta.source.file = m_file;
+                v.meta.source.document = m_document;
+            },
+            *o);
+        if (step.namespaceDefaulted)
+            ++m_pendingDefaulted;
+        m_pending.push_back(std::move(step));
+    } else if (auto* skipped = std::get_if<std::string>(&step.what)) {
+        m_pendingSkipped.push_back(std::move(*skipped));
+    } else if (auto* found = std::get_if<std::vector<DiscoveredResource>>(&step.what)) {
+        ++m_pendingDiscoveryLists;
+        for (auto& d : *found)
+            m_pendingDiscovery.push_back(std::move(d));
+    } else {
+        auto& e = std::get<DecodeError>(step.what);
+        diagnostic(Diagnostic::Severity::Error, e.line, e.column, std::move(e.message));
+        m_documentFailed = true;
     }
 }
 
@@ -739,7 +744,10 @@ void SnapshotBuilder::addObject(const Node& object, const std::string& fallbackK
 {
     if (m_documentFailed)
         return;
-    addPrepared(prepare(object, m_defaultNamespace, fallbackKind, fallbackApiVersion, listItem));
+    PreparedObject steps;
+    prepare(object, m_defaultNamespace, steps, fallbackKind, fallbackApiVersion, listItem);
+    for (auto& step : steps)
+        addPrepared(std::move(step));
 }
 
 void SnapshotBuilder::addPendingListItem(Node item)
@@ -849,13 +857,13 @@ void place(std::vector<T>& list, T&& value, std::size_t* existing)
 
 } // namespace
 
-void SnapshotBuilder::commit(DecodedObject&& object)
+void SnapshotBuilder::commit(PreparedStep&& step)
 {
-    const auto kind = kindName(object);
+    auto& object = std::get<DecodedObject>(step.what);
     const ObjectMeta& meta = std::visit([](const auto& v) -> const ObjectMeta& { return v.meta; }, object);
-    const auto key = std::make_tuple(kind, meta.ns, meta.name);
-    const auto emplaced = m_index.try_emplace(key, 0);
+    const auto emplaced = m_index.try_emplace(std::move(step.key), 0); // moved from only if it is new
     const auto it = emplaced.first; // not a structured binding: clang 14 cannot capture those in lambdas
+    const std::string_view kind(it->first.data(), it->first.find('\0'));
     std::size_t* existing = emplaced.second ? nullptr : &it->second;
     auto& s = m_snapshot;
 
@@ -886,10 +894,14 @@ void SnapshotBuilder::commit(DecodedObject&& object)
     };
     if (existing) {
         std::string name = meta.ns.empty() ? meta.name : meta.ns + '/' + meta.name;
-        m_snapshot.report.duplicates.push_back(kind + ' ' + name + ": " + where(meta.source) + " replaces "
-                                               + where(sourceOf(*existing)));
+        m_snapshot.report.duplicates.push_back(std::string(kind) + ' ' + name + ": " + where(meta.source)
+                                               + " replaces " + where(sourceOf(*existing)));
     } else {
-        ++m_keptCounts[kind];
+        if (!m_lastKeptCount || kind != m_lastKeptKind) {
+            m_lastKeptKind = kind;
+            m_lastKeptCount = &m_keptCounts[m_lastKeptKind];
+        }
+        ++*m_lastKeptCount;
     }
 
     std::visit(

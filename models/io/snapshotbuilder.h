@@ -41,6 +41,9 @@ struct PreparedStep
 {
     std::variant<DecodedObject, std::string, std::vector<DiscoveredResource>, DecodeError> what;
     bool namespaceDefaulted = false;
+    // Of an object: what makes it unique (kind, namespace, name), computed where it was decoded so that the
+    // thread committing it in load order has no key to build.
+    std::string key;
 };
 using PreparedObject = std::vector<PreparedStep>;
 
@@ -55,10 +58,11 @@ public:
     void addObject(const Node& object, const std::string& fallbackKind = {}, const std::string& fallbackApiVersion = {},
                    bool listItem = false);
     // addObject in two halves: prepare() is pure and thread-safe, addPrepared() applies its result in load order.
-    [[nodiscard]] static PreparedObject prepare(const Node& object, const std::string& defaultNamespace,
-                                                const std::string& fallbackKind = {},
-                                                const std::string& fallbackApiVersion = {}, bool listItem = false);
-    void addPrepared(PreparedObject prepared);
+    // prepare() appends its steps to `out`.
+    static void prepare(const Node& object, const std::string& defaultNamespace, PreparedObject& out,
+                        const std::string& fallbackKind = {}, const std::string& fallbackApiVersion = {},
+                        bool listItem = false);
+    void addPrepared(PreparedStep&& step);
     [[nodiscard]] const std::string& defaultNamespace() const
     {
         return m_defaultNamespace;
@@ -107,7 +111,7 @@ public:
                                                              const std::string& defaultNamespace);
 
 private:
-    void commit(DecodedObject&& object);
+    void commit(PreparedStep&& step);
     void flushSuppressed();
 
     Snapshot m_snapshot;
@@ -120,23 +124,13 @@ private:
     std::size_t m_suppressed = 0; // of the current file, beyond kMaxDiagnosticsPerFile
     std::size_t m_documents = 0;
     std::size_t m_namespaceDefaulted = 0;
-    std::vector<DecodedObject> m_pending; // objects of the current document
+    std::vector<PreparedStep> m_pending; // objects of the current document
     std::vector<Node> m_pendingItems; // list items waiting for the list's kind
     std::map<std::string, std::size_t> m_keptCounts;
+    std::string m_lastKeptKind; // objects come in runs of one kind: the count of the last one, at hand
+    std::size_t* m_lastKeptCount = nullptr;
     std::map<std::string, std::size_t> m_skippedCounts;
-    using ObjectKey = std::tuple<std::string, std::string, std::string>; // (kind, ns, name)
-    struct ObjectKeyHash
-    {
-        std::size_t operator()(const ObjectKey& k) const noexcept
-        {
-            const std::hash<std::string> h;
-            std::size_t seed = h(std::get<0>(k));
-            for (const auto* part : {&std::get<1>(k), &std::get<2>(k)})
-                seed ^= h(*part) + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
-            return seed;
-        }
-    };
-    std::unordered_map<ObjectKey, std::size_t, ObjectKeyHash> m_index; // -> position in its list (lookups only)
+    std::unordered_map<std::string, std::size_t> m_index; // PreparedStep::key -> position in its list
     std::vector<std::string> m_pendingSkipped;
     std::vector<DiscoveredResource> m_pendingDiscovery;
     std::size_t m_pendingDiscoveryLists = 0; // APIResourceList objects of the current document
