@@ -88,6 +88,7 @@ struct ItemText
 };
 
 class JsonWalker;
+class IndentedItems;
 
 // Receives the items of a List that are read on other threads, as the walker finds their boundaries.
 class ItemSink
@@ -97,6 +98,8 @@ public:
     // `root`: the List's fields before its items.
     virtual void beginItems(const Node& root) = 0;
     virtual void add(const ItemText& item) = 0;
+    // Instead of add(): the items of an indented List, read in segments (see IndentedItems).
+    virtual void readCut(const IndentedItems& cut) = 0;
     // After the last item: every item is decoded and committed in order (throws Abandon if one could not be).
     virtual void endItems(JsonWalker& walker) = 0;
 };
@@ -214,93 +217,203 @@ std::optional<IndentedLayout> findIndentedLayout(std::string_view d)
     return std::nullopt;
 }
 
-// The items of an indented List, found by their lines: the walker of the List without its items hands them to the
-// sink when it reaches the (empty) items array at open().
+// The items of an indented List, found by their lines. The lines from the first item to the last are cut into
+// segments at line starts, and each segment is scanned on its own, on any thread, right before its items are parsed
+// (so that they are still in the cache): the walker of the List without its items hands the segments to the sink
+// when it reaches the (empty) items array at open().
+//
+// Only candidate lines are looked at: those with a space at column `indent` and '{' or '}' after it. Every line that
+// opens or closes an item is one. A segment's items are those whose opening line starts in it; the lines before its
+// first opening belong to the item or the gap before, which the segment holding that item checks: inside an item,
+// a line of `indent` spaces and '{' abandons the cut, and between items only a comma and whitespace may lie up to the
+// next opening, the first line of `indent` spaces and '{' after them. So the segments' first openings chain up
+// exactly as one scan from the first item to the last would find them.
 class IndentedItems
 {
 public:
-    IndentedItems(std::string_view data, const IndentedLayout& layout)
+    // `rejectNul`: a NUL byte anywhere in the file abandons the cut (the bytes outside the segments are looked at
+    // here, those in them as they are scanned).
+    IndentedItems(std::string_view data, const IndentedLayout& layout, bool rejectNul)
         : m_data(data)
         , m_layout(layout)
+        , m_rejectNul(rejectNul)
     {
+        if (rejectNul
+            && (std::memchr(data.data(), '\0', layout.firstLineStart)
+                || std::memchr(data.data() + layout.lastClose, '\0', data.size() - layout.lastClose)))
+            throw Abandon {};
     }
 
     [[nodiscard]] std::size_t open() const // the items' '[', in the List without them too
     {
         return m_layout.open;
     }
+    [[nodiscard]] std::uint32_t firstLine() const
+    {
+        return m_layout.firstLine;
+    }
 
-    // Hands every item to the sink, then says where the List's text resumes after them: the line of the items' ']'
-    // and the offset that line starts at. Throws Abandon if the cut cannot be proved exact.
-    void feed(ItemSink& sink, std::uint32_t& lineAfter, std::size_t& lineStartAfter)
+    // Where the segments start (line starts, the first item's line first), then where the last one ends (the last
+    // item's '}').
+    [[nodiscard]] std::vector<std::size_t> cuts(std::size_t segmentBytes) const
+    {
+        std::vector<std::size_t> cuts {m_layout.firstLineStart};
+        for (std::size_t at = m_layout.firstLineStart + segmentBytes; at < m_layout.lastClose; at += segmentBytes) {
+            const void* nl = std::memchr(m_data.data() + at, '\n', m_layout.lastClose - at);
+            if (!nl)
+                break;
+            at = static_cast<std::size_t>(static_cast<const char*>(nl) - m_data.data()) + 1;
+            if (at >= m_layout.lastClose)
+                break;
+            cuts.push_back(at);
+        }
+        cuts.push_back(m_layout.lastClose);
+        return cuts;
+    }
+
+    struct Segment
+    {
+        std::uint32_t newlines = 0; // in [begin, end)
+        bool last = false; // it holds the last item
+    };
+
+    // Hands the items of the segment [begin, end) to item(ItemText), their lines counted from 1 at `begin`, and says
+    // how many lines the segment spans. Throws Abandon if the cut cannot be proved exact.
+    template<typename Item>
+    Segment scan(std::size_t begin, std::size_t end, Item&& item) const
     {
         const char* d = m_data.data();
         const std::size_t indent = m_layout.indent;
-        const std::size_t stop = m_layout.lastClose; // no line after the last item's closing line is looked at
-        bool inItem = false;
+        const std::size_t stop = m_layout.lastClose;
+        enum class State { Prefix, InItem, Gap, Stopped };
+        State state = State::Prefix;
         std::size_t itemBegin = 0;
         std::uint32_t itemLine = 0;
-        bool done = false;
-        // One line start: opens an item, closes one, or (inside an item) is none of our business.
+        std::size_t gapFrom = 0;
+        Segment result;
+        // One candidate line start; `line` is its line counted from `begin` (0 past `end`, where no item opens).
         auto atLine = [&](std::size_t ls, std::uint32_t line) {
             const std::size_t mark = ls + indent;
-            if (mark >= m_data.size())
-                throw Abandon {};
             const char c = d[mark];
-            const bool ours = (c == '{' || c == '}') && d[mark - 1] == ' '
-                && std::memcmp(d + ls, kSpaces.data(), std::min(indent, kSpaces.size())) == 0
+            const bool ours = std::memcmp(d + ls, kSpaces.data(), std::min(indent, kSpaces.size())) == 0
                 && (indent <= kSpaces.size() || onlySpaces(ls, mark));
-            if (!inItem) {
-                if (ours && c == '{' && restIsBlank(mark + 1)) {
-                    inItem = true;
-                    itemBegin = mark;
-                    itemLine = line;
+            switch (state) {
+            case State::Prefix:
+                if (ls >= end) {
+                    state = State::Stopped; // no item opens in this segment
                     return;
                 }
-                if (!restIsBlank(ls))
-                    throw Abandon {}; // something other than an item between items
-                return;
-            }
-            if (!ours)
-                return;
-            if (c == '{')
-                throw Abandon {}; // an object at the items' indent inside an item: not the layout we cut by
-            sink.add({m_data.substr(itemBegin, mark + 1 - itemBegin), itemLine, static_cast<std::uint32_t>(indent + 1)});
-            inItem = false;
-            if (mark == stop) {
+                if (!ours || c == '}')
+                    return; // the tail of an item opened before: the segment holding it checks it
                 if (!restIsBlank(mark + 1))
                     throw Abandon {};
-                done = true;
+                break;
+            case State::InItem:
+                if (!ours)
+                    return;
+                if (c == '{')
+                    throw Abandon {}; // an object at the items' indent inside an item: not the layout we cut by
+                item(ItemText {m_data.substr(itemBegin, mark + 1 - itemBegin), itemLine,
+                               static_cast<std::uint32_t>(indent + 1)});
+                if (mark == stop) {
+                    if (!restIsBlank(mark + 1))
+                        throw Abandon {};
+                    result.last = true;
+                    state = State::Stopped;
+                    return;
+                }
+                if (d[mark + 1] != ',')
+                    throw Abandon {};
+                gapFrom = mark + 2;
+                state = State::Gap;
+                return;
+            case State::Gap:
+                if (!ours || c != '{' || !restIsBlank(mark + 1) || !onlyWhitespace(gapFrom, ls))
+                    throw Abandon {}; // something other than an item between items
+                if (ls >= end) {
+                    state = State::Stopped; // the next segment's first item
+                    return;
+                }
+                break;
+            case State::Stopped:
                 return;
             }
-            if (d[mark + 1] != ',' || !restIsBlank(mark + 2))
-                throw Abandon {};
+            state = State::InItem;
+            itemBegin = mark;
+            itemLine = line;
         };
-        std::uint32_t line = m_layout.firstLine;
-        atLine(m_layout.firstLineStart, line);
-        std::size_t i = m_layout.firstLineStart;
-        const std::size_t end = stop; // line starts up to the last item's closing line
+        auto candidate = [&](std::size_t ls) {
+            const std::size_t mark = ls + indent;
+            return mark < m_data.size() && d[mark - 1] == ' ' && (d[mark] == '{' || d[mark] == '}');
+        };
+        if (candidate(begin))
+            atLine(begin, 1);
+        // The newlines in [from, to): each one starts a line. Returns how many there were up to where it stopped.
+        auto lines = [&](std::size_t from, std::size_t to, bool counted) {
+            std::uint32_t line = 1; // of the line being scanned, counted from `begin`
+            std::size_t i = from;
 #if defined(__SSE2__)
-        const __m128i newline = _mm_set1_epi8('\n');
-        for (; !done && i + 16 <= end; i += 16) {
-            auto mask = static_cast<unsigned>(
-                _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i)), newline)));
-            while (mask != 0 && !done) {
-                const auto bit = static_cast<std::size_t>(__builtin_ctz(mask));
-                mask &= mask - 1;
-                atLine(i + bit + 1, ++line);
+            const __m128i newline = _mm_set1_epi8('\n');
+            const __m128i space = _mm_set1_epi8(' ');
+            const __m128i open = _mm_set1_epi8('{');
+            const __m128i close = _mm_set1_epi8('}');
+            const __m128i zero = _mm_setzero_si128();
+            __m128i nuls = zero;
+            auto load = [](const char* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
+            for (; state != State::Stopped && i + 16 <= to && i + indent + 17 <= m_data.size(); i += 16) {
+                const __m128i bytes = load(d + i);
+                if (counted)
+                    nuls = _mm_or_si128(nuls, _mm_cmpeq_epi8(bytes, zero));
+                const auto nl = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newline)));
+                if (nl == 0)
+                    continue;
+                const __m128i at = load(d + i + indent + 1);
+                const auto marks = static_cast<unsigned>(_mm_movemask_epi8(
+                    _mm_and_si128(_mm_cmpeq_epi8(load(d + i + indent), space),
+                                  _mm_or_si128(_mm_cmpeq_epi8(at, open), _mm_cmpeq_epi8(at, close)))));
+                for (unsigned hits = nl & marks; hits != 0 && state != State::Stopped; hits &= hits - 1) {
+                    const auto bit = static_cast<unsigned>(__builtin_ctz(hits));
+                    const auto before = static_cast<std::uint32_t>(__builtin_popcount(nl & ((2U << bit) - 1)));
+                    atLine(i + bit + 1, counted ? line + before : 0);
+                }
+                line += static_cast<std::uint32_t>(__builtin_popcount(nl));
             }
-        }
+            if (m_rejectNul && _mm_movemask_epi8(nuls) != 0)
+                throw Abandon {};
 #endif
-        for (; !done && i < end; ++i)
-            if (d[i] == '\n')
-                atLine(i + 1, ++line);
-        if (!done)
+            for (; state != State::Stopped && i < to; ++i) {
+                if (m_rejectNul && counted && d[i] == '\0')
+                    throw Abandon {};
+                if (d[i] != '\n')
+                    continue;
+                ++line;
+                if (candidate(i + 1))
+                    atLine(i + 1, counted ? line : 0);
+            }
+            // The rest, had the scan stopped before `to` (a segment's own lines are counted, all of them).
+            if (counted && i < to) {
+                if (m_rejectNul && std::memchr(d + i, '\0', to - i))
+                    throw Abandon {};
+                line += static_cast<std::uint32_t>(std::count(d + i, d + to, '\n'));
+            }
+            return line - 1;
+        };
+        result.newlines = lines(begin, end, true);
+        if (state != State::Prefix && state != State::Stopped)
+            lines(end, stop, false); // the last item's tail and the gap to the next segment's first item
+        if (state != State::Prefix && state != State::Stopped)
             throw Abandon {};
-        // Where the List resumes: the line of the ']'.
-        std::size_t ls = m_data.rfind('\n', m_layout.close);
+        return result;
+    }
+
+    // Where the List resumes after its items, given the line of the last item's '}': the line of the items' ']' and
+    // the offset that line starts at.
+    void resume(std::uint32_t lineOfLastClose, std::uint32_t& lineAfter, std::size_t& lineStartAfter) const
+    {
+        std::uint32_t line = lineOfLastClose;
         for (std::size_t k = m_layout.lastClose; k < m_layout.close; ++k)
-            line += d[k] == '\n';
+            line += m_data[k] == '\n';
+        const std::size_t ls = m_data.rfind('\n', m_layout.close);
         lineAfter = line;
         lineStartAfter = ls == std::string_view::npos ? 0 : ls + 1;
     }
@@ -315,6 +428,13 @@ private:
                 return false;
         return true;
     }
+    [[nodiscard]] bool onlyWhitespace(std::size_t from, std::size_t to) const
+    {
+        for (std::size_t k = from; k < to; ++k)
+            if (!isJsonSpace(m_data[k]))
+                return false;
+        return true;
+    }
     // From `from` to the end of its line: whitespace only.
     [[nodiscard]] bool restIsBlank(std::size_t from) const
     {
@@ -326,6 +446,7 @@ private:
 
     std::string_view m_data;
     IndentedLayout m_layout;
+    bool m_rejectNul;
 };
 
 class JsonWalker
@@ -507,7 +628,7 @@ public:
                     if (static_cast<std::size_t>(val.raw_json_token().data() - m_base) != m_lineCut->open())
                         throw Abandon {};
                     m_parallelItems->beginItems(rootNode);
-                    m_lineCut->feed(*m_parallelItems, m_lineAfterGap, m_lineStartAfterGap);
+                    m_parallelItems->readCut(*m_lineCut);
                     m_lineCut = nullptr; // a second items array is walked as usual
                     for (auto item : val.get_array()) {
                         (void)item;
@@ -720,6 +841,9 @@ public:
         m_closed = false;
         m_nextClaim = 0;
         m_nextCommit = 0;
+        m_cut = nullptr;
+        m_sawLastItem = false;
+        m_lastNodes = 0;
         for (unsigned t = 1; t < m_threads; ++t)
             m_helpers.emplace_back([this] { help(); });
     }
@@ -755,7 +879,8 @@ public:
                 continue;
             }
             m_wake.wait(lock, [&] {
-                return m_abandoned.load(std::memory_order_relaxed) || m_chunks[m_nextCommit].done;
+                return m_abandoned.load(std::memory_order_relaxed) || m_nextCommit == m_chunks.size()
+                    || m_chunks[m_nextCommit].done;
             });
         }
         stop();
@@ -763,21 +888,48 @@ public:
             std::rethrow_exception(m_failure);
         if (m_abandoned)
             throw Abandon {};
+        if (m_cut) {
+            if (!m_sawLastItem)
+                throw Abandon {};
+            m_cut->resume(m_nextLine, walker.m_lineAfterGap, walker.m_lineStartAfterGap);
+            m_cut = nullptr;
+        }
         // The single-threaded read counts the root's later fields on from the last item's count.
-        if (!m_chunks.empty())
-            walker.setNodes(m_chunks.back().lastNodes);
+        if (m_lastNodes != 0)
+            walker.setNodes(m_lastNodes);
+    }
+
+    void readCut(const IndentedItems& cut) override
+    {
+        const auto cuts = cut.cuts(kSegmentBytes);
+        m_cut = &cut;
+        m_nextLine = cut.firstLine();
+        {
+            const std::lock_guard lock(m_mutex);
+            for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
+                m_chunks.push_back({{}, detail::Recorder(m_defaultNamespace, &m_abandoned, &m_file), 0, false, cuts[k],
+                                    cuts[k + 1], {}});
+                auto& chunk = m_chunks.back();
+                chunk.recorder.reserve((chunk.end - chunk.begin) / 4096 + 4);
+            }
+        }
+        m_wake.notify_all();
     }
 
 private:
     static constexpr std::size_t kChunkItems = 64;
+    static constexpr std::size_t kSegmentBytes = 1U << 20;
     static constexpr std::size_t kArenaBytes = 256U << 10;
 
     struct Chunk
     {
-        std::vector<ItemText> items;
+        std::vector<ItemText> items; // or, with a line cut, the segment [begin, end)
         detail::Recorder recorder;
-        std::size_t lastNodes = 0;
+        std::size_t lastNodes = 0; // 0: no item
         bool done = false; // guarded by m_mutex
+        std::size_t begin = 0;
+        std::size_t end = 0;
+        IndentedItems::Segment segment;
     };
 
     void publish()
@@ -787,7 +939,7 @@ private:
         {
             const std::lock_guard lock(m_mutex);
             m_chunks.push_back(
-                {std::move(m_open), detail::Recorder(m_defaultNamespace, &m_abandoned, &m_file), 0, false});
+                {std::move(m_open), detail::Recorder(m_defaultNamespace, &m_abandoned, &m_file), 0, false, 0, 0, {}});
             m_chunks.back().recorder.reserve(m_chunks.back().items.size());
         }
         m_open = {};
@@ -806,10 +958,21 @@ private:
                     return;
                 chunk = &m_chunks[m_nextCommit];
             }
+            if (m_cut) {
+                // The segment's lines were counted from its start.
+                chunk->recorder.setLineOffset(m_nextLine - 1);
+                m_nextLine += chunk->segment.newlines;
+                m_sawLastItem = m_sawLastItem || chunk->segment.last;
+            }
+            if (chunk->lastNodes != 0)
+                m_lastNodes = chunk->lastNodes;
             m_commit(chunk->recorder, m_listKind);
             chunk->items = {};
-            const std::lock_guard lock(m_mutex);
-            ++m_nextCommit;
+            {
+                const std::lock_guard lock(m_mutex);
+                ++m_nextCommit;
+            }
+            m_wake.notify_all();
         }
     }
 
@@ -840,39 +1003,12 @@ private:
             // One arena for the nodes of one item at a time: most items fit in its first buffer.
             thread_local std::unique_ptr<std::byte[]> arenaBuffer(new std::byte[kArenaBytes]);
             std::pmr::monotonic_buffer_resource arena(arenaBuffer.get(), kArenaBytes);
-            for (const auto& item : chunk.items) {
-                arena.release();
-                if (m_abandoned.load(std::memory_order_relaxed))
-                    throw Abandon {};
-                // Parsed in place: simdjson's first stage reads only the item's bytes (what follows it in the file is
-                // padding to it), and the file's buffer stays readable SIMDJSON_PADDING bytes past its end.
-                const char* begin = item.text.data();
-                JsonWalker walker(begin, item.text, chunk.recorder, item.line, item.column);
-                walker.m_locateDepth = 2;
-                walker.m_viewScalars = true; // `o` is decoded below, before the parser reads the next item
-                walker.m_resource = &arena;
-                try {
-                    od::document doc = parser.iterate(begin, item.text.size(),
-                                                      static_cast<std::size_t>(m_readableEnd - begin));
-                    // Built in the arena and never destroyed: all it holds is in the arena (keys and lists) or
-                    // views (scalars), and the arena is released before the next item.
-                    alignas(Node) std::byte storage[sizeof(Node)];
-                    Node& o = *new (storage) Node(walker.value(doc.get_value().value(), path, 2));
-                    const char* rest = nullptr;
-                    if (doc.current_location().get(rest) == simdjson::SUCCESS && rest)
-                        throw Abandon {}; // a line cut that did not hold exactly one object
-                    const Node* kind = o.get("kind");
-                    const Node* apiVersion = o.get("apiVersion");
-                    if (!kind || !apiVersion || !kind->isScalar() || !apiVersion->isScalar())
-                        throw Abandon {}; // waits for the list's kind: read on one thread
-                    chunk.recorder.addObject(o);
-                    chunk.lastNodes = walker.nodes();
-                } catch (const simdjson::simdjson_error&) {
-                    throw Abandon {};
-                } catch (const StructureError&) {
-                    throw Abandon {};
-                }
-            }
+            auto one = [&](const ItemText& item) { parseItem(chunk, item, parser, path, arena); };
+            if (m_cut)
+                chunk.segment = m_cut->scan(chunk.begin, chunk.end, one);
+            else
+                for (const auto& item : chunk.items)
+                    one(item);
         } catch (const Abandon&) {
             m_abandoned = true;
         } catch (...) {
@@ -886,6 +1022,41 @@ private:
             chunk.done = true;
         }
         m_wake.notify_all();
+    }
+
+    void parseItem(Chunk& chunk, const ItemText& item, od::parser& parser, std::vector<std::string_view>& path,
+                   std::pmr::monotonic_buffer_resource& arena)
+    {
+        arena.release();
+        if (m_abandoned.load(std::memory_order_relaxed))
+            throw Abandon {};
+        // Parsed in place: simdjson's first stage reads only the item's bytes (what follows it in the file is
+        // padding to it), and the file's buffer stays readable SIMDJSON_PADDING bytes past its end.
+        const char* begin = item.text.data();
+        JsonWalker walker(begin, item.text, chunk.recorder, item.line, item.column);
+        walker.m_locateDepth = 2;
+        walker.m_viewScalars = true; // `o` is decoded below, before the parser reads the next item
+        walker.m_resource = &arena;
+        try {
+            od::document doc = parser.iterate(begin, item.text.size(), static_cast<std::size_t>(m_readableEnd - begin));
+            // Built in the arena and never destroyed: all it holds is in the arena (keys and lists) or views
+            // (scalars), and the arena is released before the next item.
+            alignas(Node) std::byte storage[sizeof(Node)];
+            Node& o = *new (storage) Node(walker.value(doc.get_value().value(), path, 2));
+            const char* rest = nullptr;
+            if (doc.current_location().get(rest) == simdjson::SUCCESS && rest)
+                throw Abandon {}; // a line cut that did not hold exactly one object
+            const Node* kind = o.get("kind");
+            const Node* apiVersion = o.get("apiVersion");
+            if (!kind || !apiVersion || !kind->isScalar() || !apiVersion->isScalar())
+                throw Abandon {}; // waits for the list's kind: read on one thread
+            chunk.recorder.addObject(o);
+            chunk.lastNodes = walker.nodes();
+        } catch (const simdjson::simdjson_error&) {
+            throw Abandon {};
+        } catch (const StructureError&) {
+            throw Abandon {};
+        }
     }
 
     void stop()
@@ -914,6 +1085,10 @@ private:
     std::size_t m_nextClaim = 0; // guarded by m_mutex
     std::size_t m_nextCommit = 0; // guarded by m_mutex
     bool m_listKind = true;
+    const IndentedItems* m_cut = nullptr; // reading a line cut's segments
+    std::uint32_t m_nextLine = 0; // of the next segment to commit
+    bool m_sawLastItem = false;
+    std::size_t m_lastNodes = 0;
     bool m_closed = false; // guarded by m_mutex
     bool m_stopping = false; // guarded by m_mutex
     std::atomic<bool> m_abandoned {false};
@@ -927,7 +1102,7 @@ private:
 // With `layout`, the items are cut at their lines and the List is walked without them (see IndentedLayout);
 // otherwise a first pass over the whole document finds where each item ends.
 bool readJsonInParallel(std::string_view data, simdjson::padded_string_view padded, SnapshotBuilder& builder,
-                        unsigned threads, const IndentedLayout* layout = nullptr)
+                        unsigned threads, const IndentedLayout* layout = nullptr, bool rejectNul = false)
 {
     constexpr std::size_t kMaxObjectsToCopy = 4096;
     std::optional<SnapshotBuilder> scratch;
@@ -942,7 +1117,11 @@ bool readJsonInParallel(std::string_view data, simdjson::padded_string_view padd
         text.append(data.substr(0, layout->open + 1));
         text.append(data.substr(layout->close));
         withoutItems.emplace(text);
-        lineCut.emplace(data, *layout);
+        try {
+            lineCut.emplace(data, *layout, rejectNul);
+        } catch (const Abandon&) {
+            return false;
+        }
     }
     const simdjson::padded_string_view walked = withoutItems ? simdjson::padded_string_view(*withoutItems) : padded;
     od::parser parser(std::max<std::size_t>(walked.size(), 1) + 64);
@@ -1005,7 +1184,8 @@ bool readJsonInParallel(std::string_view data, simdjson::padded_string_view padd
 
 } // namespace
 
-void readJson(std::string_view data, SnapshotBuilder& builder, const CancelCheck& canceled, const ReadOptions& options)
+ReadResult readJson(std::string_view data, SnapshotBuilder& builder, const CancelCheck& canceled,
+                    const ReadOptions& options)
 {
     (void)canceled;
     std::size_t readable = options.readable;
@@ -1013,6 +1193,14 @@ void readJson(std::string_view data, SnapshotBuilder& builder, const CancelCheck
         data.remove_prefix(3); // a UTF-8 byte-order mark, as kubectl tolerates it
         readable = readable >= 3 ? readable - 3 : 0;
     }
+    // NUL bytes: looked for by a line cut as it reads, else asked for once before any other read.
+    bool nulsLookedFor = !options.containsNul;
+    auto binary = [&] {
+        if (nulsLookedFor)
+            return false;
+        nulsLookedFor = true;
+        return options.containsNul();
+    };
     std::optional<simdjson::padded_string> copy;
     simdjson::padded_string_view padded;
     if (readable >= data.size() + simdjson::SIMDJSON_PADDING) {
@@ -1025,15 +1213,20 @@ void readJson(std::string_view data, SnapshotBuilder& builder, const CancelCheck
     const auto first = data.find_first_not_of(" \t\r\n");
     if (threads > 1 && data.size() >= options.parallelMinBytes && first != std::string_view::npos && data[first] == '{') {
         const auto layout = findIndentedLayout(data);
-        if (layout && readJsonInParallel(data, padded, builder, threads, &*layout)) {
+        if (layout && readJsonInParallel(data, padded, builder, threads, &*layout, !nulsLookedFor)) {
             ++detail::lineCutReads;
-            return;
+            return ReadResult::Read;
         }
+        if (binary())
+            return ReadResult::Binary;
         if (readJsonInParallel(data, padded, builder, threads))
-            return;
+            return ReadResult::Read;
     }
+    if (binary())
+        return ReadResult::Binary;
     detail::BuilderSink sink(builder);
     readJsonSerial(data, padded, sink);
+    return ReadResult::Read;
 }
 
 } // namespace rbx::io

@@ -31,14 +31,19 @@ struct ReadOptions
     std::size_t parallelMinBytes = 4U << 20; // smaller documents are read on one thread
     // Bytes readable at data.data() (>= data.size() + 64 lets the JSON reader skip its padded copy).
     std::size_t readable = 0;
+    // Set when nobody has looked for NUL bytes yet (a file with one is binary, not read): the JSON reader looks for
+    // them itself where it reads every byte anyway (a line cut), and calls this where it does not.
+    std::function<bool()> containsNul;
 };
+
+enum class ReadResult { Read, Binary }; // Binary: `data` holds a NUL byte (only with ReadOptions::containsNul)
 
 // `data` is one file's content. Documents are isolated: a syntax error loses only its own document.
 void readYaml(std::string_view data, SnapshotBuilder& builder, const CancelCheck& canceled = {},
               const ReadOptions& options = {});
 // `data` is one file's content: one JSON value (an object, a List, or an array of objects).
-void readJson(std::string_view data, SnapshotBuilder& builder, const CancelCheck& canceled = {},
-              const ReadOptions& options = {});
+ReadResult readJson(std::string_view data, SnapshotBuilder& builder, const CancelCheck& canceled = {},
+                    const ReadOptions& options = {});
 
 namespace detail {
 
@@ -149,11 +154,15 @@ public:
     {
         Node root;
     };
+    struct Steps // the next `count` of the recorded steps
+    {
+        std::size_t count;
+    };
     struct Splice // the items read by other recorders, in order
     {
         std::vector<Recorder> parts;
     };
-    using Op = std::variant<Begin, End, Warning, PreparedStep, EndList, Splice>;
+    using Op = std::variant<Begin, End, Warning, Steps, EndList, Splice>;
 
     // `file`, if given, is set on the decoded objects here (the builder then has no copy to make).
     Recorder(const std::string& defaultNamespace, const std::atomic<bool>* abandoned, const std::string* file = nullptr)
@@ -192,17 +201,22 @@ public:
     {
         if (m_abandoned && m_abandoned->load(std::memory_order_relaxed))
             throw Abandon {};
-        // Each step is recorded on its own: a vector per object, allocated here and freed by the thread that
-        // replays it, had the two threads contend for the allocator's locks.
-        m_steps.clear();
+        // Steps are decoded straight into the recorder: a vector per object, allocated here and freed by the thread
+        // that replays it, had the two threads contend for the allocator's locks.
+        const std::size_t first = m_steps.size();
         SnapshotBuilder::prepare(object, *m_defaultNamespace, m_steps);
-        if (!m_steps.empty() && std::holds_alternative<DecodeError>(m_steps.back().what))
+        if (m_steps.size() > first && std::holds_alternative<DecodeError>(m_steps.back().what))
             throw Abandon {};
-        for (auto& step : m_steps) {
-            if (auto* o = std::get_if<DecodedObject>(&step.what); o && m_file)
-                std::visit([&](auto& v) { v.meta.source.file = *m_file; }, *o);
-            m_ops.emplace_back(std::move(step));
-        }
+        if (m_file)
+            for (std::size_t i = first; i < m_steps.size(); ++i)
+                if (auto* o = std::get_if<DecodedObject>(&m_steps[i].what))
+                    std::visit([&](auto& v) { v.meta.source.file = *m_file; }, *o);
+        if (!m_ops.empty())
+            if (auto* steps = std::get_if<Steps>(&m_ops.back())) {
+                steps->count += m_steps.size() - first;
+                return;
+            }
+        m_ops.emplace_back(Steps {m_steps.size() - first});
     }
     void addPendingListItem(Node) override
     {
@@ -216,9 +230,14 @@ public:
     {
         m_ops.emplace_back(EndList {listRoot});
     }
-    void reserve(std::size_t ops)
+    // Added to every line replayed (a part whose lines were counted from its own start).
+    void setLineOffset(std::uint32_t offset)
     {
-        m_ops.reserve(ops);
+        m_lineOffset = offset;
+    }
+    void reserve(std::size_t steps)
+    {
+        m_steps.reserve(steps);
     }
     void splice(std::vector<Recorder> parts)
     {
@@ -227,15 +246,21 @@ public:
 
     void replay(SnapshotBuilder& builder)
     {
+        std::size_t next = 0;
         for (auto& op : m_ops) {
             if (auto* b = std::get_if<Begin>(&op))
                 builder.beginDocument(b->index);
             else if (auto* e = std::get_if<End>(&op))
                 builder.endDocument(e->ok);
             else if (auto* w = std::get_if<Warning>(&op))
-                builder.diagnostic(Diagnostic::Severity::Warning, w->line, w->column, std::move(w->message));
-            else if (auto* p = std::get_if<PreparedStep>(&op))
-                builder.addPrepared(std::move(*p));
+                builder.diagnostic(Diagnostic::Severity::Warning, w->line + m_lineOffset, w->column,
+                                   std::move(w->message));
+            else if (auto* p = std::get_if<Steps>(&op))
+                for (const std::size_t end = next + p->count; next < end; ++next) {
+                    if (auto* o = std::get_if<DecodedObject>(&m_steps[next].what); o && m_lineOffset != 0)
+                        std::visit([&](auto& v) { v.meta.source.line += m_lineOffset; }, *o);
+                    builder.addPrepared(std::move(m_steps[next]));
+                }
             else if (auto* l = std::get_if<EndList>(&op))
                 builder.endList(l->root);
             else
@@ -243,11 +268,13 @@ public:
                     part.replay(builder);
         }
         m_ops.clear();
+        m_steps.clear();
     }
 
 private:
     std::vector<Op> m_ops;
-    PreparedObject m_steps; // of the object being recorded
+    PreparedObject m_steps; // the objects' steps, in order
+    std::uint32_t m_lineOffset = 0;
     const std::string* m_defaultNamespace;
     const std::atomic<bool>* m_abandoned;
     const std::string* m_file;

@@ -694,7 +694,10 @@ bool prepareInto(const Node& object, const std::string& defaultNamespace, const 
         key += meta.ns;
         key += '\0';
         key += meta.name;
-        out.push_back({std::move(*decoded), defaulted, std::move(key)});
+        auto& step = out.emplace_back(); // built in place: a Workload is large, every move of it counts
+        step.what.emplace<DecodedObject>(std::move(*decoded));
+        step.namespaceDefaulted = defaulted;
+        step.key = std::move(key);
     } catch (const DecodeError& e) {
         // The whole document is rejected: a half-read object must never grant anything.
         out.push_back({e, false, {}});

@@ -151,14 +151,19 @@ void loadData(Input input, const std::string& name, Format format, SnapshotBuild
         && ((static_cast<unsigned char>(data[0]) == 0xff && static_cast<unsigned char>(data[1]) == 0xfe)
             || (static_cast<unsigned char>(data[0]) == 0xfe && static_cast<unsigned char>(data[1]) == 0xff));
     const unsigned threads = options.threads > 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
-    const bool hasNul = input.mapped ? input.mapped->contains('\0', threads)
-                                     : std::memchr(data.data(), '\0', data.size()) != nullptr;
-    if (!utf16 && hasNul) {
-        fileError(Diagnostic::Severity::Error, "binary file (contains NUL bytes): not YAML or JSON");
-        return;
-    }
+    auto hasNul = [&] {
+        return input.mapped ? input.mapped->contains('\0', threads)
+                            : std::memchr(data.data(), '\0', data.size()) != nullptr;
+    };
+    auto binary = [&] { fileError(Diagnostic::Severity::Error, "binary file (contains NUL bytes): not YAML or JSON"); };
     if (format == Format::Auto)
         format = sniff(data);
+    // A mapped JSON file is looked through for NUL bytes by its reader, as it reads them (not in a pass of its own).
+    const bool nulsByReader = !utf16 && format == Format::Json && input.mapped;
+    if (!utf16 && !nulsByReader && hasNul()) {
+        binary();
+        return;
+    }
     ReadOptions read;
     read.threads = options.threads;
     read.parallelMinBytes = options.parallelMinBytes;
@@ -172,7 +177,12 @@ void loadData(Input input, const std::string& name, Format format, SnapshotBuild
             read.readable = input.owned.size();
             data = std::string_view(input.owned.data(), size);
         }
-        readJson(data, builder, canceled, read);
+        if (nulsByReader)
+            read.containsNul = hasNul;
+        if (readJson(data, builder, canceled, read) == ReadResult::Binary) {
+            binary();
+            return;
+        }
     } else {
         readYaml(data, builder, canceled, read);
     }

@@ -7,6 +7,7 @@
 #include "models/io/snapshotloader.h"
 #include "testutils.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -253,6 +254,66 @@ private slots:
         QCOMPARE(io::detail::lineCutReads.load() - lineCuts, json ? std::size_t(3) : std::size_t(0));
         // Loaded twice: every object a duplicate, in the same order.
         QCOMPARE(compareFiles({path, path}), std::size_t(6));
+    }
+
+    // A mapped JSON file is looked through for NUL bytes as the line cut reads it, not in a pass of its own: a NUL
+    // anywhere (in an item, between items, before or after them, in a part of an item the reader skips) still makes
+    // it a binary file that nothing is read from, on every path.
+    void jsonNulBytes_data()
+    {
+        QTest::addColumn<QString>("where"); // the NUL replaces a character of this text
+        QTest::addColumn<int>("occurrence"); // 0: the first, -1: the last
+        QTest::addColumn<int>("offset"); // which character
+        QTest::addRow("none") << QString() << 0 << 0;
+        QTest::addRow("in the List's head") << u"v1\",\n    \"items\""_s << 0 << 0;
+        QTest::addRow("in the List's tail") << u"resourceVersion"_s << 0 << 0;
+        QTest::addRow("in the first item") << u"ClusterRole"_s << 0 << 0;
+        QTest::addRow("in a skipped status") << u"Running"_s << 100 << 0;
+        QTest::addRow("in the last item") << u"Running"_s << -1 << 0;
+        QTest::addRow("between items") << u"\n        {\n"_s << 50 << 1;
+        // After a number, where simdjson takes it for part of the number, in a subtree the reader skips unread: only
+        // looking at every byte finds it.
+        QTest::addRow("after a skipped number") << u"\"restartCount\": 1\n"_s << 10 << 17;
+    }
+    void jsonNulBytes()
+    {
+        QFETCH(QString, where);
+        QFETCH(int, occurrence);
+        QFETCH(int, offset);
+        QTemporaryDir dir;
+        const auto path = dir.filePath(QStringLiteral("g.json"));
+        QVERIFY(io::generateSnapshot(path.toStdString(), true, {0.02, 42}).objects > 100);
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QByteArray text = f.readAll();
+        f.close();
+        QVERIFY(text.size() > (2 << 20)); // mapped, and cut into several segments
+        if (!where.isEmpty()) {
+            const QByteArray needle = where.toUtf8();
+            qsizetype at = occurrence < 0 ? text.lastIndexOf(needle) : text.indexOf(needle);
+            for (int i = 0; i < occurrence && at >= 0; ++i)
+                at = text.indexOf(needle, at + 1);
+            QVERIFY(at >= 0);
+            text[at + offset] = '\0';
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write(text);
+            f.close();
+        }
+        for (const auto& options : {serial(), parallel(2), parallel(3)}) {
+            const auto lineCuts = io::detail::lineCutReads.load();
+            const auto snapshot = io::loadSnapshot({path.toStdString()}, options);
+            const auto& diagnostics = snapshot->report.diagnostics;
+            if (where.isEmpty()) {
+                QVERIFY(snapshot->objectCount() > 100);
+                QVERIFY(diagnostics.empty());
+                QCOMPARE(io::detail::lineCutReads.load() - lineCuts, options.threads > 1 ? 1U : 0U);
+                continue;
+            }
+            QCOMPARE(snapshot->objectCount(), std::size_t(0));
+            QCOMPARE(diagnostics.size(), std::size_t(1));
+            QCOMPARE(qs(diagnostics[0].message), u"binary file (contains NUL bytes): not YAML or JSON"_s);
+            QCOMPARE(io::detail::lineCutReads.load(), lineCuts);
+        }
     }
 
     // After a file with many objects, a List's items are no longer committed into a copy of the builder while later
