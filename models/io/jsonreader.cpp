@@ -120,6 +120,15 @@ struct IndentedLayout
     std::size_t close = 0; // the items' ']'
 };
 
+// The bits set in a 16-bit mask (without POPCNT, which the baseline x86-64 lacks: __builtin_popcount is a call there).
+inline std::uint32_t bits16(unsigned x)
+{
+    x = x - ((x >> 1) & 0x5555U);
+    x = (x & 0x3333U) + ((x >> 2) & 0x3333U);
+    x = (x + (x >> 4)) & 0x0f0fU;
+    return (x + (x >> 8)) & 0x1fU;
+}
+
 bool isJsonSpace(char c)
 {
     return c == ' ' || c == '\n' || c == '\r' || c == '\t';
@@ -373,10 +382,10 @@ public:
                                   _mm_or_si128(_mm_cmpeq_epi8(at, open), _mm_cmpeq_epi8(at, close)))));
                 for (unsigned hits = nl & marks; hits != 0 && state != State::Stopped; hits &= hits - 1) {
                     const auto bit = static_cast<unsigned>(__builtin_ctz(hits));
-                    const auto before = static_cast<std::uint32_t>(__builtin_popcount(nl & ((2U << bit) - 1)));
+                    const auto before = bits16(nl & ((2U << bit) - 1));
                     atLine(i + bit + 1, counted ? line + before : 0);
                 }
-                line += static_cast<std::uint32_t>(__builtin_popcount(nl));
+                line += bits16(nl);
             }
             if (m_rejectNul && _mm_movemask_epi8(nuls) != 0)
                 throw Abandon {};
@@ -513,6 +522,15 @@ public:
     Node value(V&& v, std::vector<std::string_view>& path, int depth)
     {
         Node n {Node::allocator_type(m_resource)};
+        fill(v, n, path, depth);
+        return n;
+    }
+
+    // Reads `v` into `n`, a null node: mappings and lists are filled in place, entry by entry (a node is large, and
+    // moving each one into its parent cost more than reading it).
+    template<typename V>
+    void fill(V&& v, Node& n, std::vector<std::string_view>& path, int depth)
+    {
         if (depth <= m_locateDepth)
             locate(n, v);
         if (depth > kMaxDepth)
@@ -531,10 +549,15 @@ public:
                 // In the parser's string buffer, which only grows while a document is read.
                 const std::string_view key = field.unescaped_key().value();
                 path.push_back(key);
+                bool fresh = true;
+                Node& child = builder.slot(key, fresh);
                 // On-Demand skips an unread value itself.
-                Node child = shouldSkip(path) ? skipped() : value(field.value(), path, depth + 1);
+                if (shouldSkip(path))
+                    child.type = Node::Type::Skipped;
+                else
+                    fill(field.value(), child, path, depth + 1);
                 path.pop_back();
-                if (!builder.set(key, std::move(child)))
+                if (!fresh)
                     duplicate(key, rawKey);
             }
             break;
@@ -545,7 +568,7 @@ public:
             for (auto item : v.get_array()) {
                 if (n.seq.capacity() == 0)
                     n.seq.reserve(4);
-                n.seq.push_back(value(item.value(), path, depth + 1));
+                fill(item.value(), n.seq.emplace_back(), path, depth + 1);
             }
             path.pop_back();
             break;
@@ -574,7 +597,6 @@ public:
             n.type = Node::Type::Null;
             break;
         }
-        return n;
     }
 
     // Nodes that are decoded before the parser moves on may point at the parser's strings and the file, and live in

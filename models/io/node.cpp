@@ -26,28 +26,39 @@ bool keptContainerField(std::string_view key)
 
 bool MapBuilder::set(std::string_view key, Node child)
 {
+    bool fresh = true;
+    slot(key, fresh) = std::move(child);
+    return fresh;
+}
+
+Node& MapBuilder::slot(std::string_view key, bool& fresh)
+{
     auto& map = m_node.map;
     constexpr std::size_t kLinear = 16;
+    std::size_t existing = map.size();
     if (map.size() < kLinear) {
-        for (auto& [k, v] : map)
-            if (k == key) {
-                v = std::move(child);
-                return false;
+        for (std::size_t i = 0; i < map.size(); ++i)
+            if (map[i].first == key) {
+                existing = i;
+                break;
             }
     } else {
         if (m_index.empty())
             for (std::size_t i = 0; i < map.size(); ++i)
                 m_index.emplace(std::string(map[i].first), i);
         auto [it, inserted] = m_index.try_emplace(std::string(key), map.size());
-        if (!inserted) {
-            map[it->second].second = std::move(child);
-            return false;
-        }
+        if (!inserted)
+            existing = it->second;
+    }
+    fresh = existing == map.size();
+    if (!fresh) {
+        Node& value = map[existing].second;
+        value = Node(Node::allocator_type(map.get_allocator()));
+        return value;
     }
     if (map.capacity() == 0)
         map.reserve(8); // most mappings hold a few keys: one allocation instead of four
-    map.emplace_back(std::piecewise_construct, std::forward_as_tuple(key), std::forward_as_tuple(std::move(child)));
-    return true;
+    return map.emplace_back(std::piecewise_construct, std::forward_as_tuple(key), std::forward_as_tuple()).second;
 }
 
 bool shouldSkip(const std::vector<std::string_view>& path)

@@ -125,6 +125,8 @@ public:
     }
     // Returns false if the key was already present (its value is replaced).
     bool set(std::string_view key, Node child);
+    // The value to fill for `key`, a null node: a new entry, or (fresh = false) the earlier one's, emptied.
+    Node& slot(std::string_view key, bool& fresh);
 
 private:
     Node& m_node;
