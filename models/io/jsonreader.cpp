@@ -226,6 +226,97 @@ std::optional<IndentedLayout> findIndentedLayout(std::string_view d)
     return std::nullopt;
 }
 
+// The block loop of IndentedItems::scan: the newlines in [i, to), in blocks of 16 or 32 bytes, and of those the
+// candidate line starts (a space at column `indent` and '{' or '}' after it), handed to hit(lineStart, line) in order
+// (`line` counted on from the one given); hit() returns false to stop. Returns where the blocks end (the caller scans
+// the rest byte by byte), and sets `nul` if a counted block holds a NUL byte.
+struct Blocks
+{
+    const char* d;
+    std::size_t to;
+    std::size_t size; // readable: the loads reach indent + 1 bytes past a block
+    std::size_t indent;
+    bool counted; // look for NUL bytes too
+};
+
+#if defined(__SSE2__)
+template<typename Hit>
+std::size_t scanBlocksSse2(const Blocks& b, std::size_t i, std::uint32_t& line, bool& nul, Hit&& hit)
+{
+    const __m128i newline = _mm_set1_epi8('\n');
+    const __m128i space = _mm_set1_epi8(' ');
+    const __m128i open = _mm_set1_epi8('{');
+    const __m128i close = _mm_set1_epi8('}');
+    const __m128i zero = _mm_setzero_si128();
+    __m128i nuls = zero;
+    auto load = [](const char* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
+    bool going = true;
+    for (; going && i + 16 <= b.to && i + b.indent + 17 <= b.size; i += 16) {
+        const __m128i bytes = load(b.d + i);
+        if (b.counted)
+            nuls = _mm_or_si128(nuls, _mm_cmpeq_epi8(bytes, zero));
+        const auto nl = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newline)));
+        if (nl == 0)
+            continue;
+        const __m128i at = load(b.d + i + b.indent + 1);
+        const auto marks = static_cast<unsigned>(
+            _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(load(b.d + i + b.indent), space),
+                                            _mm_or_si128(_mm_cmpeq_epi8(at, open), _mm_cmpeq_epi8(at, close)))));
+        for (unsigned hits = nl & marks; hits != 0 && going; hits &= hits - 1) {
+            const auto bit = static_cast<unsigned>(__builtin_ctz(hits));
+            going = hit(i + bit + 1, line + bits16(nl & ((2U << bit) - 1)));
+        }
+        line += bits16(nl);
+    }
+    nul = nul || _mm_movemask_epi8(nuls) != 0;
+    return i;
+}
+#endif
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#define RBX_SCAN_AVX2 1
+#include <immintrin.h>
+// The same in 32-byte blocks, where the processor has AVX2 (twice as fast: the scan is compute-bound).
+template<typename Hit>
+__attribute__((target("avx2,popcnt"))) std::size_t scanBlocksAvx2(const Blocks& b, std::size_t i, std::uint32_t& line,
+                                                                  bool& nul, Hit&& hit)
+{
+    const __m256i newline = _mm256_set1_epi8('\n');
+    const __m256i space = _mm256_set1_epi8(' ');
+    const __m256i open = _mm256_set1_epi8('{');
+    const __m256i close = _mm256_set1_epi8('}');
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i nuls = zero;
+    bool going = true;
+    for (; going && i + 32 <= b.to && i + b.indent + 33 <= b.size; i += 32) {
+        const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.d + i));
+        if (b.counted)
+            nuls = _mm256_or_si256(nuls, _mm256_cmpeq_epi8(bytes, zero));
+        const auto nl = static_cast<unsigned>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, newline)));
+        if (nl == 0)
+            continue;
+        const __m256i at = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.d + i + b.indent + 1));
+        const __m256i before = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.d + i + b.indent));
+        const auto marks = static_cast<unsigned>(_mm256_movemask_epi8(_mm256_and_si256(
+            _mm256_cmpeq_epi8(before, space), _mm256_or_si256(_mm256_cmpeq_epi8(at, open), _mm256_cmpeq_epi8(at, close)))));
+        for (unsigned hits = nl & marks; hits != 0 && going; hits &= hits - 1) {
+            const auto bit = static_cast<unsigned>(__builtin_ctz(hits));
+            const unsigned upTo = bit == 31 ? ~0U : (2U << bit) - 1;
+            going = hit(i + bit + 1, line + static_cast<std::uint32_t>(__builtin_popcount(nl & upTo)));
+        }
+        line += static_cast<std::uint32_t>(__builtin_popcount(nl));
+    }
+    nul = nul || _mm256_movemask_epi8(nuls) != 0;
+    return i;
+}
+
+bool hasAvx2()
+{
+    static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+    return has;
+}
+#endif
+
 // The items of an indented List, found by their lines. The lines from the first item to the last are cut into
 // segments at line starts, and each segment is scanned on its own, on any thread, right before its items are parsed
 // (so that they are still in the cache): the walker of the List without its items hands the segments to the sink
@@ -361,35 +452,22 @@ public:
         auto lines = [&](std::size_t from, std::size_t to, bool counted) {
             std::uint32_t line = 1; // of the line being scanned, counted from `begin`
             std::size_t i = from;
-#if defined(__SSE2__)
-            const __m128i newline = _mm_set1_epi8('\n');
-            const __m128i space = _mm_set1_epi8(' ');
-            const __m128i open = _mm_set1_epi8('{');
-            const __m128i close = _mm_set1_epi8('}');
-            const __m128i zero = _mm_setzero_si128();
-            __m128i nuls = zero;
-            auto load = [](const char* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
-            for (; state != State::Stopped && i + 16 <= to && i + indent + 17 <= m_data.size(); i += 16) {
-                const __m128i bytes = load(d + i);
-                if (counted)
-                    nuls = _mm_or_si128(nuls, _mm_cmpeq_epi8(bytes, zero));
-                const auto nl = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newline)));
-                if (nl == 0)
-                    continue;
-                const __m128i at = load(d + i + indent + 1);
-                const auto marks = static_cast<unsigned>(_mm_movemask_epi8(
-                    _mm_and_si128(_mm_cmpeq_epi8(load(d + i + indent), space),
-                                  _mm_or_si128(_mm_cmpeq_epi8(at, open), _mm_cmpeq_epi8(at, close)))));
-                for (unsigned hits = nl & marks; hits != 0 && state != State::Stopped; hits &= hits - 1) {
-                    const auto bit = static_cast<unsigned>(__builtin_ctz(hits));
-                    const auto before = bits16(nl & ((2U << bit) - 1));
-                    atLine(i + bit + 1, counted ? line + before : 0);
-                }
-                line += bits16(nl);
-            }
-            if (m_rejectNul && _mm_movemask_epi8(nuls) != 0)
-                throw Abandon {};
+            const Blocks blocks {d, to, m_data.size(), indent, counted};
+            auto hit = [&](std::size_t ls, std::uint32_t at) {
+                atLine(ls, counted ? at : 0);
+                return state != State::Stopped;
+            };
+            bool nul = false;
+#if defined(RBX_SCAN_AVX2)
+            if (hasAvx2() && detail::wideLineScan.load(std::memory_order_relaxed))
+                i = scanBlocksAvx2(blocks, i, line, nul, hit);
 #endif
+#if defined(__SSE2__)
+            if (state != State::Stopped)
+                i = scanBlocksSse2(blocks, i, line, nul, hit);
+#endif
+            if (m_rejectNul && nul)
+                throw Abandon {};
             for (; state != State::Stopped && i < to; ++i) {
                 if (m_rejectNul && counted && d[i] == '\0')
                     throw Abandon {};

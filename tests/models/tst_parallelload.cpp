@@ -299,9 +299,12 @@ private slots:
             f.write(text);
             f.close();
         }
-        for (const auto& options : {serial(), parallel(2), parallel(3)}) {
+        for (const auto& [options, wide] : {std::pair {serial(), true}, std::pair {parallel(2), true},
+                                            std::pair {parallel(3), true}, std::pair {parallel(2), false}}) {
+            io::detail::wideLineScan = wide;
             const auto lineCuts = io::detail::lineCutReads.load();
             const auto snapshot = io::loadSnapshot({path.toStdString()}, options);
+            io::detail::wideLineScan = true;
             const auto& diagnostics = snapshot->report.diagnostics;
             if (where.isEmpty()) {
                 QVERIFY(snapshot->objectCount() > 100);
@@ -619,11 +622,16 @@ private slots:
     {
         QFETCH(QString, text);
         QFETCH(bool, lineCut);
-        const auto before = io::detail::lineCutReads.load();
-        (void)compareText(text.toStdString(), io::Format::Json);
-        if (QTest::currentTestFailed())
-            return;
-        QCOMPARE(io::detail::lineCutReads.load() > before, lineCut);
+        // With the scan the processor allows (AVX2 on most), and with the SSE2 one.
+        for (const bool wide : {true, false}) {
+            io::detail::wideLineScan = wide;
+            const auto before = io::detail::lineCutReads.load();
+            (void)compareText(text.toStdString(), io::Format::Json);
+            io::detail::wideLineScan = true;
+            if (QTest::currentTestFailed())
+                return;
+            QCOMPARE(io::detail::lineCutReads.load() > before, lineCut);
+        }
     }
 
     void jsonCuts()
