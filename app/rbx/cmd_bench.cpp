@@ -253,7 +253,7 @@ int cmdBench(const QStringList& args)
             }
         const double perSecond = static_cast<double>(decisions) / seconds(evalStart);
         rows.push_back({name + "decisions/s", perSecond, "/s", perSecond / 2e6, "decisions/s / 2M (target >= 1)"});
-        const auto rowsAll = matrixRows(policy, ResourceCatalog(*snapshot));
+        const MatrixRows rowsAll(matrixRows(policy, ResourceCatalog(*snapshot)));
         const auto user = impersonate("system:serviceaccount:ns-0:app-3", {});
         auto t = Clock::now();
         for (const auto& ns : namespaces)

@@ -474,7 +474,7 @@ int cmdMatrix(const QStringList& args)
         const auto sa = parseServiceAccountUsername(user.name);
         scopes.push_back(sa ? sa->ns : std::string("default"));
     }
-    const auto rows = matrixRows(policy, catalog);
+    const MatrixRows rows(matrixRows(policy, catalog));
     std::vector<AccessMatrix> matrices;
     for (const auto& ns : scopes)
         matrices.push_back(accessMatrix(policy, user, ns, verbs, rows));

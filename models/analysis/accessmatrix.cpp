@@ -64,7 +64,7 @@ std::vector<MatrixRow> matrixRows(const Policy& policy, const ResourceCatalog& c
 }
 
 AccessMatrix accessMatrix(const Policy& policy, const UserInfo& user, const std::string& ns,
-                          const std::vector<std::string>& verbs, const std::vector<MatrixRow>& rows)
+                          const std::vector<std::string>& verbs, const MatrixRows& rows)
 {
     AccessMatrix m;
     m.subject = user.name;
@@ -129,7 +129,7 @@ AccessMatrix accessMatrix(const Policy& policy, const UserInfo& user, const std:
 }
 
 AccessMatrix accessMatrixAnyNamespace(const Policy& policy, const UserInfo& user, const std::vector<std::string>& verbs,
-                                      const std::vector<MatrixRow>& rows)
+                                      const MatrixRows& rows)
 {
     AccessMatrix result = accessMatrix(policy, user, std::string(), verbs, rows);
     result.ns = "*";

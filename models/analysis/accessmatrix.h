@@ -6,6 +6,7 @@
 #include "models/analysis/policy.h"
 #include "models/analysis/resourcecatalog.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,46 @@ struct MatrixRow
     bool fromCatalogue = true; // false: only named in a rule of the snapshot
 };
 
+// The rows of matrices, shared by every matrix computed over them: a matrix per namespace (or per ServiceAccount and
+// namespace, for the heat map) copied them each time, which cost more than evaluating the cells.
+class MatrixRows
+{
+public:
+    MatrixRows() = default;
+    MatrixRows(std::vector<MatrixRow> rows) // NOLINT: implicit, a vector of rows is one
+        : m_rows(std::make_shared<const std::vector<MatrixRow>>(std::move(rows)))
+    {
+    }
+    [[nodiscard]] const std::vector<MatrixRow>& list() const
+    {
+        static const std::vector<MatrixRow> none;
+        return m_rows ? *m_rows : none;
+    }
+    [[nodiscard]] std::size_t size() const
+    {
+        return list().size();
+    }
+    [[nodiscard]] bool empty() const
+    {
+        return list().empty();
+    }
+    [[nodiscard]] const MatrixRow& operator[](std::size_t i) const
+    {
+        return (*m_rows)[i];
+    }
+    [[nodiscard]] auto begin() const
+    {
+        return list().begin();
+    }
+    [[nodiscard]] auto end() const
+    {
+        return list().end();
+    }
+
+private:
+    std::shared_ptr<const std::vector<MatrixRow>> m_rows;
+};
+
 struct MatrixCell
 {
     Access access = Access::No;
@@ -35,7 +76,7 @@ struct AccessMatrix
     std::string subject; // user name
     std::string ns; // "" = cluster scope
     std::vector<std::string> verbs;
-    std::vector<MatrixRow> rows;
+    MatrixRows rows;
     std::vector<MatrixCell> cells; // row-major: rows.size() x verbs.size()
 
     [[nodiscard]] const MatrixCell& cell(std::size_t row, std::size_t verb) const
@@ -53,12 +94,11 @@ struct AccessMatrix
 
 // One subject in one namespace ("" = cluster scope: only ClusterRoleBindings count).
 [[nodiscard]] AccessMatrix accessMatrix(const Policy& policy, const UserInfo& user, const std::string& ns,
-                                        const std::vector<std::string>& verbs, const std::vector<MatrixRow>& rows);
+                                        const std::vector<std::string>& verbs, const MatrixRows& rows);
 
 // The best access in any scope: cluster scope and every namespace with RoleBindings (ns of the result is "*").
 // The grants of a cell come from every scope that allows it.
 [[nodiscard]] AccessMatrix accessMatrixAnyNamespace(const Policy& policy, const UserInfo& user,
-                                                    const std::vector<std::string>& verbs,
-                                                    const std::vector<MatrixRow>& rows);
+                                                    const std::vector<std::string>& verbs, const MatrixRows& rows);
 
 } // namespace rbx

@@ -100,7 +100,7 @@ SubjectDiff diffSubjects(const Policy& policyA, const SubjectRef& a, const Polic
     d.b = b;
     d.verbs = options.verbs;
     d.scopes = options.scopes.empty() ? defaultScopes(policyA, policyB) : options.scopes;
-    const auto rows = unionRows(policyA, policyB);
+    const MatrixRows rows(unionRows(policyA, policyB));
     const auto userA = userInfoOf(a);
     const auto userB = userInfoOf(b);
     const bool withCluster = std::find(d.scopes.begin(), d.scopes.end(), std::string()) != d.scopes.end();

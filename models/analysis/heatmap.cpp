@@ -60,7 +60,7 @@ int sensitivity(const std::string& group, const std::string& resource)
     return 1;
 }
 
-HeatMap heatMap(const Policy& policy, const std::vector<SubjectSummary>& subjects, const std::vector<MatrixRow>& rows,
+HeatMap heatMap(const Policy& policy, const std::vector<SubjectSummary>& subjects, const MatrixRows& rows,
                 const std::vector<std::string>& verbs)
 {
     HeatMap h;

@@ -33,6 +33,6 @@ struct HeatMap
 // Every ServiceAccount (existing or only bound) x the catalogue rows; a cell is the best access over `verbs`, over
 // cluster scope and every namespace with RoleBindings. Columns where nobody has access are dropped.
 [[nodiscard]] HeatMap heatMap(const Policy& policy, const std::vector<SubjectSummary>& subjects,
-                              const std::vector<MatrixRow>& rows, const std::vector<std::string>& verbs);
+                              const MatrixRows& rows, const std::vector<std::string>& verbs);
 
 } // namespace rbx

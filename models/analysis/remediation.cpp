@@ -1141,7 +1141,7 @@ void accessDiff(const Policy& before, const Policy& after, RemediationPlan& plan
     const ResourceCatalog catalog(bs);
     auto verbs = defaultMatrixVerbs();
     verbs.erase(std::remove(verbs.begin(), verbs.end(), "*"), verbs.end());
-    const auto rows = matrixRows(before, catalog);
+    const MatrixRows rows(matrixRows(before, catalog));
     std::set<std::string> namespaces;
     for (const auto& ns : before.knownNamespaces())
         if (!before.namespaceBindings(ns).empty())
