@@ -1001,7 +1001,7 @@ public:
 
     void readCut(const IndentedItems& cut) override
     {
-        const auto cuts = cut.cuts(kSegmentBytes);
+        const auto cuts = cut.cuts(std::max<std::size_t>(detail::lineCutSegmentBytes.load(), 1));
         m_cut = &cut;
         m_nextLine = cut.firstLine();
         {
@@ -1018,7 +1018,6 @@ public:
 
 private:
     static constexpr std::size_t kChunkItems = 64;
-    static constexpr std::size_t kSegmentBytes = 1U << 20;
     static constexpr std::size_t kArenaBytes = 256U << 10;
 
     struct Chunk

@@ -51,6 +51,8 @@ namespace detail {
 inline std::atomic<std::size_t> parallelReads {0};
 // JSON Lists among them whose items were cut at their lines (indented as kubectl writes them).
 inline std::atomic<std::size_t> lineCutReads {0};
+// The size of the segments that cut scans (tests make them small, to cut their Lists into many).
+inline std::atomic<std::size_t> lineCutSegmentBytes {1U << 20};
 // Whether that cut may scan with AVX2 where the processor has it (tests turn it off to cover the SSE2 scan too).
 inline std::atomic<bool> wideLineScan {true};
 

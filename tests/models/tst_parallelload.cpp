@@ -575,6 +575,10 @@ private slots:
         QString dup = text;
         QTest::addRow("duplicate key after the items")
             << dup.replace(u"\"resourceVersion\": \"\""_s, u"\"a\": 1,\n        \"a\": 2"_s) << true;
+        QString lateDup = text;
+        QTest::addRow("duplicate key in a late item") // its warning's line is counted from its segment's start
+            << lateDup.replace(u"\"name\": \"sa-377\""_s, u"\"name\": \"x\",\n                \"name\": \"sa-377\""_s)
+            << true;
         QString blank = text;
         QTest::addRow("blank lines between items") << blank.replace(u"},\n        {"_s, u"},\n\n   \n        {"_s)
                                                    << true;
@@ -622,12 +626,17 @@ private slots:
     {
         QFETCH(QString, text);
         QFETCH(bool, lineCut);
-        // With the scan the processor allows (AVX2 on most), and with the SSE2 one.
-        for (const bool wide : {true, false}) {
+        // With the scan the processor allows (AVX2 on most), and with the SSE2 one; in one segment and in many (each
+        // segment's first item found on its own and chained to the one before).
+        for (const auto& [wide, segment] : {std::pair {true, std::size_t(1) << 20}, std::pair {false, std::size_t(1) << 20},
+                                            std::pair {true, std::size_t(64)}, std::pair {true, std::size_t(700)},
+                                            std::pair {false, std::size_t(3000)}}) {
             io::detail::wideLineScan = wide;
+            io::detail::lineCutSegmentBytes = segment;
             const auto before = io::detail::lineCutReads.load();
             (void)compareText(text.toStdString(), io::Format::Json);
             io::detail::wideLineScan = true;
+            io::detail::lineCutSegmentBytes = std::size_t(1) << 20;
             if (QTest::currentTestFailed())
                 return;
             QCOMPARE(io::detail::lineCutReads.load() > before, lineCut);
