@@ -315,8 +315,7 @@ void DiffPage::computeSnapshotDiff()
         return;
     m_changesSummary->setText(tr("Comparing every ServiceAccount…"));
     m_snapshotWatcher.setProperty("generation", generation);
-    m_snapshotWatcher.setFuture(QtConcurrent::run(backgroundPool(), [a = m_policyA, b = m_policyB]() -> std::shared_ptr<const SnapshotDiff> {
-        lowerCurrentThreadPriority();
+    m_snapshotWatcher.setFuture(runInBackground([a = m_policyA, b = m_policyB]() -> std::shared_ptr<const SnapshotDiff> {
         return std::make_shared<const SnapshotDiff>(diffSnapshots(*a, *b));
     }));
 }
@@ -489,9 +488,8 @@ void DiffPage::recompute()
         m_diffComputing = false;
         applyDiff(watcher->result());
     });
-    watcher->setFuture(QtConcurrent::run(backgroundPool(), [policyA = m_policyA, policyB = m_policyB, a, b,
-                                          keep = m_scope->currentData().toString().toStdString()] {
-        lowerCurrentThreadPriority();
+    watcher->setFuture(runInBackground([policyA = m_policyA, policyB = m_policyB, a, b,
+                                        keep = m_scope->currentData().toString().toStdString()] {
         Result r;
         auto diff = std::make_shared<const SubjectDiff>(diffSubjects(*policyA, a, policyB ? *policyB : *policyA, b));
         r.scope = scopeToShow(*diff, keep);

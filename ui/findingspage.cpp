@@ -299,8 +299,7 @@ void FindingsPage::setPolicy(std::shared_ptr<const Policy> policy, const QString
         auto result = watcher->future().takeResult();
         applyFindings(std::move(result.findings), std::move(result.basketCopy), std::move(result.posture));
     });
-    watcher->setFuture(QtConcurrent::run(backgroundPool(), [policy = m_policy, waivers = m_waivers] {
-        lowerCurrentThreadPriority();
+    watcher->setFuture(runInBackground([policy = m_policy, waivers = m_waivers] {
         auto findings = computeFindings(*policy);
         io::applyWaivers(findings, waivers);
         auto posture = computePosture(*policy, findings);

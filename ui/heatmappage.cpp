@@ -146,8 +146,7 @@ void HeatMapPage::recompute()
     const int generation = ++m_generation;
     auto policy = m_policy;
     m_watcher.setProperty("generation", generation);
-    m_watcher.setFuture(QtConcurrent::run(backgroundPool(), [policy, verbs]() {
-        lowerCurrentThreadPriority();
+    m_watcher.setFuture(runInBackground([policy, verbs]() {
         ResourceCatalog catalog(policy->snapshot());
         return std::make_shared<HeatMap>(heatMap(*policy, summarizeSubjects(*policy), matrixRows(*policy, catalog), verbs));
     }));

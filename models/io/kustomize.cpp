@@ -42,7 +42,6 @@ struct Y
     static Y str(std::string v);
     static Y boolean(bool v);
     static Y integer(long long v);
-    static Y null();
     static Y list();
     static Y strings(const std::vector<std::string>& v);
     Y& operator[](const std::string& key);
@@ -77,13 +76,6 @@ Y Y::integer(long long v)
     Y y;
     y.t = T::Int;
     y.i = v;
-    return y;
-}
-
-Y Y::null()
-{
-    Y y;
-    y.t = T::Null;
     return y;
 }
 

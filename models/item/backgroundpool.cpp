@@ -36,6 +36,14 @@ QThreadPool* backgroundPool()
     return &s_pool->pool;
 }
 
+void startInBackground(std::function<void()> f)
+{
+    backgroundPool()->start([f = std::move(f)] {
+        lowerCurrentThreadPriority();
+        f();
+    });
+}
+
 void lowerCurrentThreadPriority()
 {
     thread_local bool lowered = false;

@@ -4,13 +4,31 @@
 // a compiler next door), the event loop still gets a core as soon as it has something to do.
 #pragma once
 
-class QThreadPool;
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <functional>
+#include <utility>
 
 namespace rbx {
 
 [[nodiscard]] QThreadPool* backgroundPool();
-// Called first thing by a task of backgroundPool(): nice +10 on Linux, once per thread (it cannot be undone without
-// privileges, which is why these threads are not the global pool's).
+// Called first thing by every task of backgroundPool() (runInBackground and startInBackground do it): nice +10 on
+// Linux, once per thread (it cannot be undone without privileges, which is why these threads are not the global
+// pool's).
 void lowerCurrentThreadPriority();
+
+// f() in backgroundPool(), at its lower priority; its result comes as a QFuture.
+template<typename F>
+[[nodiscard]] auto runInBackground(F&& f)
+{
+    return QtConcurrent::run(backgroundPool(), [f = std::forward<F>(f)]() mutable {
+        lowerCurrentThreadPriority();
+        return f();
+    });
+}
+
+// The same without a result (e.g. freeing what the GUI thread no longer needs).
+void startInBackground(std::function<void()> f);
 
 } // namespace rbx

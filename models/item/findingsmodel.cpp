@@ -73,7 +73,7 @@ void FindingsModel::setFindings(std::shared_ptr<const Policy> policy, std::vecto
     endResetModel();
     // Thousands of findings take milliseconds to free: not on the GUI thread.
     if (!findings.empty())
-        backgroundPool()->start([old = std::make_shared<std::vector<Finding>>(std::move(findings))]() mutable { old.reset(); });
+        startInBackground([old = std::make_shared<std::vector<Finding>>(std::move(findings))]() mutable { old.reset(); });
 }
 
 void FindingsModel::setGrouping(Grouping grouping)

@@ -109,8 +109,7 @@ void TokenInventoryModel::recompute()
         apply(watcher->result());
         Q_EMIT computingChanged(false);
     });
-    watcher->setFuture(QtConcurrent::run(backgroundPool(), [policy = m_policy, options = m_options] {
-        lowerCurrentThreadPriority();
+    watcher->setFuture(runInBackground([policy = m_policy, options = m_options] {
         return std::make_shared<const TokenInventory>(tokenInventory(*policy, options));
     }));
 }
@@ -122,7 +121,7 @@ void TokenInventoryModel::apply(std::shared_ptr<const TokenInventory> inventory)
     endResetModel();
     // Tens of thousands of records take milliseconds to free: not on the GUI thread.
     if (inventory && inventory.use_count() == 1)
-        backgroundPool()->start([old = std::move(inventory)]() mutable { old.reset(); });
+        startInBackground([old = std::move(inventory)]() mutable { old.reset(); });
     Q_EMIT inventoryChanged();
 }
 
