@@ -426,6 +426,7 @@ void GraphPage::setPolicy(std::shared_ptr<const Policy> policy)
 {
     m_policy = std::move(policy);
     m_subject.reset();
+    m_pending = false;
     m_expanded.clear();
     m_highlight.clear();
     rebuild();
@@ -436,6 +437,27 @@ void GraphPage::showSubject(const SubjectRef& subject)
     m_subject = subject;
     m_expanded.clear();
     m_highlight.clear();
+    m_pending = parentWidget() && isHidden();
+    if (!m_pending)
+        layOutSubject();
+}
+
+void GraphPage::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    flushPending();
+}
+
+void GraphPage::flushPending()
+{
+    if (!m_pending)
+        return;
+    m_pending = false;
+    layOutSubject();
+}
+
+void GraphPage::layOutSubject()
+{
     {
         const QSignalBlocker block(m_collapse);
         m_collapse->setChecked(false);
@@ -449,6 +471,7 @@ void GraphPage::showSubject(const SubjectRef& subject)
 
 void GraphPage::highlightGrants(const std::vector<Grant>& grants)
 {
+    flushPending();
     m_highlight = grants;
     applyHighlight();
     if (m_highlight.empty())
@@ -620,6 +643,7 @@ void GraphPage::exportDialog()
 
 bool GraphPage::exportPng(const QString& file)
 {
+    flushPending();
     if (m_graph.nodes.empty())
         return false;
     const QRectF source = m_scene->sceneRect();
@@ -637,6 +661,7 @@ bool GraphPage::exportPng(const QString& file)
 
 bool GraphPage::exportSvg(const QString& file)
 {
+    flushPending();
     if (m_graph.nodes.empty())
         return false;
     const QRectF source = m_scene->sceneRect();

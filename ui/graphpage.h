@@ -41,7 +41,14 @@ public:
 Q_SIGNALS:
     void objectActivated(const QString& kind, const QString& ns, const QString& name);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
+    // Lays out the subject of showSubject(), which waits for the page to be shown when it is a hidden tab (the
+    // navigator's selection then costs nothing here).
+    void layOutSubject();
+    void flushPending();
     void rebuild(const std::string& focusId = {});
     void applyHighlight();
     void activate(std::size_t node);
@@ -53,6 +60,7 @@ private:
 
     std::shared_ptr<const Policy> m_policy;
     std::optional<SubjectRef> m_subject;
+    bool m_pending = false; // m_subject is not laid out yet
     std::set<std::string> m_expanded; // Role node ids whose rules are shown while rules are grouped
     std::vector<Grant> m_highlight;
     PermissionGraph m_graph;

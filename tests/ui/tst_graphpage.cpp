@@ -14,6 +14,7 @@
 #include <QImage>
 #include <QScrollBar>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolBar>
@@ -91,6 +92,7 @@ private Q_SLOTS:
     void groupsAndExpandsRules();
     void exportsPngAndSvg();
     void sixtyBindings();
+    void hiddenTabWaitsUntilShown();
 
 private:
     std::shared_ptr<const Policy> m_policy;
@@ -344,6 +346,38 @@ void TestGraphPage::sixtyBindings()
     QVERIFY(rule);
     QVERIFY(view->viewport()->rect().contains(viewportPos(view, rule)));
     QVERIFY(page.grab().save(screenshotDir() + QStringLiteral("/graph-bot-expanded.png")));
+}
+
+// A hidden tab lays its subject out when it is shown (the navigator's selection costs nothing there), and whatever
+// reads the graph before that (a highlight, an export) gets the subject's graph, not the one before.
+void TestGraphPage::hiddenTabWaitsUntilShown()
+{
+    QTabWidget tabs;
+    tabs.resize(1366, 768);
+    auto* first = new QWidget;
+    auto* page = new GraphPage;
+    tabs.addTab(first, QStringLiteral("first"));
+    tabs.addTab(page, QStringLiteral("graph"));
+    tabs.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&tabs));
+    page->setPolicy(m_policy);
+    auto* view = page->findChild<QGraphicsView*>();
+    QVERIFY(view);
+    page->showSubject({SubjectKind::ServiceAccount, "team-a", "ci-runner"});
+    QVERIFY(!findItem(view, QStringLiteral("ServiceAccount"), QStringLiteral("ci-runner"))); // not laid out yet
+    tabs.setCurrentWidget(page);
+    QVERIFY(findItem(view, QStringLiteral("ServiceAccount"), QStringLiteral("ci-runner")));
+
+    // Hidden again, another subject: an export lays it out first.
+    tabs.setCurrentWidget(first);
+    page->showSubject({SubjectKind::ServiceAccount, "payments", "payments-operator"});
+    QVERIFY(findItem(view, QStringLiteral("ServiceAccount"), QStringLiteral("ci-runner")));
+    QTemporaryDir dir;
+    QVERIFY(page->exportSvg(dir.filePath(QStringLiteral("g.svg"))));
+    QVERIFY(findItem(view, QStringLiteral("ServiceAccount"), QStringLiteral("payments-operator")));
+    QVERIFY(!findItem(view, QStringLiteral("ServiceAccount"), QStringLiteral("ci-runner")));
+    tabs.setCurrentWidget(page); // nothing left to lay out
+    QVERIFY(findItem(view, QStringLiteral("ServiceAccount"), QStringLiteral("payments-operator")));
 }
 
 QTEST_MAIN(TestGraphPage)
