@@ -129,6 +129,24 @@ std::optional<std::string> readFile(const std::string& path, std::string* error,
     return f.readAll().toStdString();
 }
 
+// A PEM given inline (`*-data`, which wins, as in client-go) or as a file: into `pem`, with where it came from.
+// False if the file cannot be read (`error` says so).
+bool inlineOrFile(const std::string& data, const std::string& dataOrigin, const std::string& file,
+                  const std::string& what, std::string& pem, std::string& origin, std::string* error)
+{
+    if (!data.empty()) {
+        pem = data;
+        origin = dataOrigin;
+    } else if (!file.empty()) {
+        auto text = readFile(file, error, what);
+        if (!text)
+            return false;
+        pem = std::move(*text);
+        origin = file;
+    }
+    return true;
+}
+
 } // namespace
 
 std::string KubeconfigError::toString() const
@@ -460,18 +478,11 @@ std::optional<ConnectionConfig> resolveContext(const Kubeconfig& config, const s
     c.tlsServerName = cl->tlsServerName;
     c.proxyUrl = cl->proxyUrl;
     c.insecureSkipTlsVerify = cl->insecureSkipTlsVerify;
-    // certificate-authority-data wins over certificate-authority.
-    if (!cl->certificateAuthorityData.empty()) {
-        c.caPem = cl->certificateAuthorityData;
-        c.caOrigin = "certificate-authority-data in " + cl->origin;
-    } else if (!cl->certificateAuthority.empty()) {
-        auto pem = readFile(cl->certificateAuthority, error,
-                            "context \"" + name + "\": certificate-authority of cluster \"" + cl->name + '"');
-        if (!pem)
-            return std::nullopt;
-        c.caPem = *pem;
-        c.caOrigin = cl->certificateAuthority;
-    }
+    if (!inlineOrFile(cl->certificateAuthorityData, "certificate-authority-data in " + cl->origin,
+                      cl->certificateAuthority,
+                      "context \"" + name + "\": certificate-authority of cluster \"" + cl->name + '"', c.caPem,
+                      c.caOrigin, error))
+        return std::nullopt;
     if (c.insecureSkipTlsVerify) {
         if (!c.caPem.empty())
             return bad("context \"" + name + "\": cluster \"" + cl->name
@@ -526,25 +537,12 @@ std::optional<ConnectionConfig> resolveContext(const Kubeconfig& config, const s
                        + "\"; only oidc remains, use an exec plugin instead");
     }
 
-    // Client certificate: data wins over file; a key is required with a certificate.
-    if (!u->clientCertificateData.empty()) {
-        c.clientCertPem = u->clientCertificateData;
-        c.clientCertOrigin = "client-certificate-data in " + u->origin;
-    } else if (!u->clientCertificate.empty()) {
-        auto pem = readFile(u->clientCertificate, error, who + ": client-certificate");
-        if (!pem)
-            return std::nullopt;
-        c.clientCertPem = *pem;
-        c.clientCertOrigin = u->clientCertificate;
-    }
-    if (!u->clientKeyData.empty()) {
-        c.clientKeyPem = u->clientKeyData;
-    } else if (!u->clientKey.empty()) {
-        auto pem = readFile(u->clientKey, error, who + ": client-key");
-        if (!pem)
-            return std::nullopt;
-        c.clientKeyPem = *pem;
-    }
+    // Client certificate: a key is required with a certificate.
+    std::string keyOrigin;
+    if (!inlineOrFile(u->clientCertificateData, "client-certificate-data in " + u->origin, u->clientCertificate,
+                      who + ": client-certificate", c.clientCertPem, c.clientCertOrigin, error)
+        || !inlineOrFile(u->clientKeyData, {}, u->clientKey, who + ": client-key", c.clientKeyPem, keyOrigin, error))
+        return std::nullopt;
     if (c.clientCertPem.empty() != c.clientKeyPem.empty())
         return bad(who + (c.clientCertPem.empty() ? ": client-key is set without client-certificate"
                                                   : ": client-certificate is set without client-key"));
