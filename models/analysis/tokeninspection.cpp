@@ -38,22 +38,6 @@ std::string utcTime(std::int64_t secs)
 
 namespace {
 
-const Workload* findPod(const Snapshot& s, const std::string& ns, const std::string& name)
-{
-    for (const auto& w : s.workloads)
-        if (w.kind == "Pod" && w.meta.ns == ns && w.meta.name == name)
-            return &w;
-    return nullptr;
-}
-
-const Secret* findSecret(const Snapshot& s, const std::string& ns, const std::string& name)
-{
-    for (const auto& x : s.secrets)
-        if (x.meta.ns == ns && x.meta.name == name)
-            return &x;
-    return nullptr;
-}
-
 std::string secretNote(const Secret& secret, const Snapshot& s)
 {
     std::string note;
@@ -152,7 +136,7 @@ TokenInspection inspectJwt(const Policy* policy, std::string_view token, const i
     if (!j.secretName.empty()) {
         InspectedObject o;
         o.object = {"Secret", j.ns, j.secretName};
-        const auto* secret = findSecret(s, j.ns, j.secretName);
+        const auto* secret = s.findSecret(j.ns, j.secretName);
         o.exists = secret != nullptr;
         o.uidMatches = secret && (j.secretUid.empty() || secret->meta.uid == j.secretUid);
         if (secret) {
@@ -177,7 +161,7 @@ TokenInspection inspectJwt(const Policy* policy, std::string_view token, const i
     if (!j.podName.empty()) {
         InspectedObject o;
         o.object = {"Pod", j.ns, j.podName};
-        const auto* pod = findPod(s, j.ns, j.podName);
+        const auto* pod = s.findPod(j.ns, j.podName);
         o.exists = pod != nullptr;
         o.uidMatches = pod && (j.podUid.empty() || pod->meta.uid == j.podUid);
         if (!pod)

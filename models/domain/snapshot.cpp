@@ -67,6 +67,30 @@ const ServiceAccount* Snapshot::findServiceAccount(const std::string& ns, const 
     return nullptr;
 }
 
+const Workload* Snapshot::findPod(const std::string& ns, const std::string& name) const
+{
+    for (const auto& w : workloads)
+        if (w.kind == "Pod" && w.meta.ns == ns && w.meta.name == name)
+            return &w;
+    return nullptr;
+}
+
+const Secret* Snapshot::findSecret(const std::string& ns, const std::string& name) const
+{
+    for (const auto& x : secrets)
+        if (x.meta.ns == ns && x.meta.name == name)
+            return &x;
+    return nullptr;
+}
+
+const NodeObject* Snapshot::findNode(const std::string& name) const
+{
+    for (const auto& n : nodes)
+        if (n.meta.name == name)
+            return &n;
+    return nullptr;
+}
+
 const Role* Snapshot::findClusterRole(const std::string& name) const
 {
     for (const auto& r : roles)

@@ -69,6 +69,9 @@ struct Snapshot
     [[nodiscard]] const ServiceAccount* findServiceAccount(const std::string& ns, const std::string& name) const;
     [[nodiscard]] const Role* findClusterRole(const std::string& name) const;
     [[nodiscard]] const Role* findRole(const std::string& ns, const std::string& name) const;
+    [[nodiscard]] const Workload* findPod(const std::string& ns, const std::string& name) const;
+    [[nodiscard]] const Secret* findSecret(const std::string& ns, const std::string& name) const;
+    [[nodiscard]] const NodeObject* findNode(const std::string& name) const;
     [[nodiscard]] std::size_t objectCount() const;
 };
 

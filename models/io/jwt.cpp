@@ -738,30 +738,6 @@ VerifyResult verifyJwt(std::string_view token, const KeySet& keys, const VerifyO
 
 namespace {
 
-const Workload* findPod(const Snapshot& s, const std::string& ns, const std::string& name)
-{
-    for (const auto& w : s.workloads)
-        if (w.kind == "Pod" && w.meta.ns == ns && w.meta.name == name)
-            return &w;
-    return nullptr;
-}
-
-const Secret* findSecret(const Snapshot& s, const std::string& ns, const std::string& name)
-{
-    for (const auto& x : s.secrets)
-        if (x.meta.ns == ns && x.meta.name == name)
-            return &x;
-    return nullptr;
-}
-
-const NodeObject* findNode(const Snapshot& s, const std::string& name)
-{
-    for (const auto& n : s.nodes)
-        if (n.meta.name == name)
-            return &n;
-    return nullptr;
-}
-
 std::vector<std::string> intersect(const std::vector<std::string>& a, const std::vector<std::string>& b)
 {
     std::vector<std::string> out;
@@ -794,7 +770,7 @@ std::string validateClaims(const JwtInfo& info, const TokenReviewOptions& o, std
             notes.push_back("legacy token: the Secret and ServiceAccount lookups were not made (no snapshot)");
             return {};
         }
-        const auto* secret = findSecret(*s, info.ns, info.secretName);
+        const auto* secret = s->findSecret(info.ns, info.secretName);
         if (!secret)
             return "Token has been invalidated";
         if (!secret->token || secret->token->sha256 != info.fingerprint)
@@ -830,7 +806,7 @@ std::string validateClaims(const JwtInfo& info, const TokenReviewOptions& o, std
     if (sa->meta.uid != info.serviceAccountUid)
         return "service account UID (" + sa->meta.uid + ") does not match claim (" + info.serviceAccountUid + ')';
     if (!info.secretName.empty()) {
-        const auto* secret = findSecret(*s, info.ns, info.secretName);
+        const auto* secret = s->findSecret(info.ns, info.secretName);
         if (!secret)
             return "service account token has been invalidated";
         if (secret->meta.uid != info.secretUid)
@@ -838,13 +814,13 @@ std::string validateClaims(const JwtInfo& info, const TokenReviewOptions& o, std
                 + info.secretUid + ')';
     }
     if (!info.podName.empty()) {
-        const auto* pod = findPod(*s, info.ns, info.podName);
+        const auto* pod = s->findPod(info.ns, info.podName);
         if (!pod)
             return "service account token has been invalidated";
         if (pod->meta.uid != info.podUid)
             return "pod UID (" + pod->meta.uid + ") does not match service account pod ref claim (" + info.podUid + ')';
     } else if (!info.nodeName.empty()) {
-        const auto* node = findNode(*s, info.nodeName);
+        const auto* node = s->findNode(info.nodeName);
         if (!node)
             return "service account token has been invalidated";
         if (!info.nodeUid.empty() && node->meta.uid != info.nodeUid)
