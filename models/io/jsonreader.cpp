@@ -7,6 +7,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__GNUC__) && defined(__x86_64__)
+#define RBX_SCAN_AVX2 1 // compiled for AVX2 with a target attribute, used where the processor has it
+#include <immintrin.h>
+#endif
 
 #include <algorithm>
 #include <condition_variable>
@@ -273,9 +277,7 @@ std::size_t scanBlocksSse2(const Blocks& b, std::size_t i, std::uint32_t& line, 
 }
 #endif
 
-#if defined(__GNUC__) && defined(__x86_64__)
-#define RBX_SCAN_AVX2 1
-#include <immintrin.h>
+#if defined(RBX_SCAN_AVX2)
 // The same in 32-byte blocks, where the processor has AVX2 (twice as fast: the scan is compute-bound).
 template<typename Hit>
 __attribute__((target("avx2,popcnt"))) std::size_t scanBlocksAvx2(const Blocks& b, std::size_t i, std::uint32_t& line,
