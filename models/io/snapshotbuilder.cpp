@@ -900,11 +900,11 @@ void SnapshotBuilder::commit(PreparedStep&& step)
         m_snapshot.report.duplicates.push_back(std::string(kind) + ' ' + name + ": " + where(meta.source)
                                                + " replaces " + where(sourceOf(*existing)));
     } else {
-        if (!m_lastKeptCount || kind != m_lastKeptKind) {
-            m_lastKeptKind = kind;
-            m_lastKeptCount = &m_keptCounts[m_lastKeptKind];
+        if (kind != m_runKind) {
+            countRun();
+            m_runKind = kind;
         }
-        ++*m_lastKeptCount;
+        ++m_runCount;
     }
 
     std::visit(
@@ -945,9 +945,17 @@ void SnapshotBuilder::commit(PreparedStep&& step)
         std::move(object));
 }
 
+void SnapshotBuilder::countRun()
+{
+    if (m_runCount > 0)
+        m_keptCounts[m_runKind] += m_runCount;
+    m_runCount = 0;
+}
+
 std::shared_ptr<Snapshot> SnapshotBuilder::finish(std::vector<std::string> inputs)
 {
     flushSuppressed();
+    countRun();
     auto& r = m_snapshot.report;
     r.inputs = std::move(inputs);
     r.files = m_files;

@@ -112,6 +112,7 @@ public:
 
 private:
     void commit(PreparedStep&& step);
+    void countRun();
     void flushSuppressed();
 
     Snapshot m_snapshot;
@@ -127,8 +128,10 @@ private:
     std::vector<PreparedStep> m_pending; // objects of the current document
     std::vector<Node> m_pendingItems; // list items waiting for the list's kind
     std::map<std::string, std::size_t> m_keptCounts;
-    std::string m_lastKeptKind; // objects come in runs of one kind: the count of the last one, at hand
-    std::size_t* m_lastKeptCount = nullptr;
+    // Objects come in runs of one kind: the current run is counted here and added to m_keptCounts when the kind
+    // changes (values, not a pointer into the map: a copy of the builder counts into its own map).
+    std::string m_runKind;
+    std::size_t m_runCount = 0;
     std::map<std::string, std::size_t> m_skippedCounts;
     std::unordered_map<std::string, std::size_t> m_index; // PreparedStep::key -> position in its list
     std::vector<std::string> m_pendingSkipped;

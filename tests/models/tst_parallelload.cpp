@@ -319,6 +319,34 @@ private slots:
         }
     }
 
+    // A List read into a copy of the builder after another file: the copy counts its kinds itself (the count of the
+    // last kind committed before must not be carried over into the builder it was copied from).
+    void countsAfterAnotherFile()
+    {
+        QTemporaryDir dir;
+        const auto big = dir.filePath(QStringLiteral("g.json")).toStdString();
+        QVERIFY(io::generateSnapshot(big, true, {0.02, 42}).objects > 100);
+        const auto small = dir.filePath(QStringLiteral("a.yaml")).toStdString();
+        {
+            QFile f(QString::fromStdString(small));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            // The generated List starts with ClusterRoles: this file ends with one.
+            f.write("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: first-file-role\n");
+        }
+        QVERIFY(compareFiles({small, big}) > 0);
+        const auto snapshot = io::loadSnapshot({small, big}, parallel(2));
+        std::size_t clusterRoles = 0;
+        for (const auto& r : snapshot->roles)
+            clusterRoles += r.cluster;
+        bool counted = false;
+        for (const auto& k : snapshot->report.kept)
+            if (k.kind == "ClusterRole") {
+                QCOMPARE(k.count, clusterRoles);
+                counted = true;
+            }
+        QVERIFY(counted);
+    }
+
     // After a file with many objects, a List's items are no longer committed into a copy of the builder while later
     // items still parse, but replayed into it at the end: the same model and diagnostics either way.
     void generatedAfterLargeFile()
