@@ -49,7 +49,7 @@ public:
     }
     [[nodiscard]] const MatrixRow& operator[](std::size_t i) const
     {
-        return (*m_rows)[i];
+        return list()[i];
     }
     [[nodiscard]] auto begin() const
     {

@@ -683,12 +683,6 @@ public:
     // an arena (see Node).
     bool m_viewScalars = false;
     std::pmr::memory_resource* m_resource = std::pmr::get_default_resource();
-    [[nodiscard]] Node skipped() const
-    {
-        Node n {Node::allocator_type(m_resource)};
-        n.type = Node::Type::Skipped;
-        return n;
-    }
     void setScalar(Node& n, std::string_view text) const
     {
         if (m_viewScalars)
